@@ -1,0 +1,344 @@
+"""Read policy and facts fixture files, and say precisely what is wrong with them."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Mapping
+
+import jsonschema
+import yaml
+
+from incentives.rules.figures import figure_in_text, normalize
+from incentives.rules.model import FactSpec, FactType, condition_figures, money_figures
+from incentives.rules.parse import RuleError, parse_amount, parse_condition
+
+from . import yamlio
+
+SCHEMA_PATH = Path(__file__).with_name("schema.json")
+MIN_COVERAGE = 0.9
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a file: where, and what, in words an administrator understands."""
+
+    file: str
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.path}: {self.message}" if self.path else f"{self.file}: {self.message}"
+
+
+@dataclass
+class FactsData:
+    file: str
+    facts: list[dict]
+    digest: str
+
+
+@dataclass
+class PolicyData:
+    file: str
+    document: dict
+    departments: list[dict]
+    facts: list[dict]
+    clauses: list[dict]
+    incentives: list[dict]
+    digest: str           # of the content, so a reformatted file is not a new version
+
+
+@dataclass
+class FileReport:
+    file: str
+    data: FactsData | PolicyData | None = None
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@lru_cache(maxsize=1)
+def _validator() -> jsonschema.Draft202012Validator:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+
+
+def _path(parts: Iterable[object]) -> str:
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+_TYPE_NAMES = {"string": "文字", "object": "映射（键: 值）", "array": "列表", "integer": "整数", "null": "空",
+               "boolean": "true/false", "number": "数字"}
+
+
+def _schema_message(error: jsonschema.ValidationError) -> tuple[str, str]:
+    """Put a schema error in an administrator's words, with the path of the offending field."""
+    path = _path(error.absolute_path)
+    kind, expected, instance = error.validator, error.validator_value, error.instance
+    if kind == "required":
+        missing = [name for name in expected if isinstance(instance, dict) and name not in instance]
+        return path, f"缺少必填字段“{missing[0] if missing else expected}”"
+    if kind == "additionalProperties":
+        extra = sorted(set(instance) - set(error.schema.get("properties", {})))
+        return _path([*error.absolute_path, extra[0]]) if extra else path, f"不认识的字段“{', '.join(extra)}”"
+    if kind == "type":
+        wanted = expected if isinstance(expected, list) else [expected]
+        return path, f"应为{'或'.join(_TYPE_NAMES.get(t, t) for t in wanted)}，这里是“{instance!r}”"
+    if kind == "enum":
+        return path, f"“{instance}”不是可用的值，可用：{', '.join(map(str, expected))}"
+    if kind == "const":
+        return path, f"应为 {expected}，这里是“{instance}”"
+    if kind == "pattern":
+        return path, f"“{instance}”格式不对：只能用小写英文字母、数字、“-”和“_”"
+    if kind == "format":
+        return path, f"“{instance}”不是日期（应写成 2023-04-29）"
+    if kind in ("minLength", "minItems"):
+        return path, "不能为空"
+    return path, error.message
+
+
+def _plain(value):
+    """Turn YAML dates into ISO strings so that the data is JSON-safe and the schema sees strings."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def digest_of(data: object) -> str:
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def fact_spec(raw: Mapping) -> FactSpec:
+    return FactSpec(key=raw["key"], type=FactType(raw["type"]), unit=raw.get("unit", "") or "",
+                    choices=tuple(c["value"] for c in raw.get("choices", []) or []), label=raw.get("label", ""))
+
+
+class _Checker:
+    """Collects the problems of one file; every check names the place it looked at."""
+
+    def __init__(self, file: str, known_facts: Mapping[str, FactSpec], known_departments: set[str]):
+        self.file = file
+        self.facts = dict(known_facts)
+        self.departments = set(known_departments)
+        self.problems: list[Problem] = []
+        self.warnings: list[str] = []
+
+    def problem(self, path: str, message: str) -> None:
+        self.problems.append(Problem(self.file, path, message))
+
+    # facts ---------------------------------------------------------------
+    def check_facts(self, facts: list[dict], path: str = "facts") -> None:
+        seen: set[str] = set()
+        for i, raw in enumerate(facts):
+            here = f"{path}[{i}]"
+            key = raw["key"]
+            if key in seen:
+                self.problem(f"{here}.key", f"事实项“{key}”在本文件中重复定义")
+                continue
+            seen.add(key)
+            kind = raw["type"]
+            if kind == "choice" and not raw.get("choices"):
+                self.problem(here, f"选择题“{key}”须列出 choices")
+            if kind != "choice" and raw.get("choices"):
+                self.problem(f"{here}.choices", f"只有选择题（type: choice）才能有 choices，“{key}”是 {kind}")
+            if kind == "money" and raw.get("unit", "万元") not in ("万元", ""):
+                self.problem(f"{here}.unit", "金额类事实项一律以万元计（unit: 万元）")
+            values = [c["value"] for c in raw.get("choices", []) or []]
+            if len(values) != len(set(values)):
+                self.problem(f"{here}.choices", f"选择题“{key}”的可选值有重复")
+            spec = fact_spec(raw)
+            known = self.facts.get(key)
+            if known is not None and (known.type != spec.type or known.unit != spec.unit):
+                self.problem(f"{here}.type", f"事实项“{key}”已定义为 {known.type.value}{known.unit and '（' + known.unit + '）'}，"
+                                             f"不能改为 {spec.type.value}")
+                continue
+            self.facts[key] = spec
+
+    # a policy ------------------------------------------------------------
+    def check_policy(self, data: dict) -> None:
+        document = data["document"]
+        full = normalize(document["full_text"])
+        city = self.facts.get("city")
+        if city is not None and document["region"] not in city.choices:
+            self.problem("document.region", f"“{document['region']}”不是事实项 city 的可选值（{', '.join(city.choices)}）")
+        start, end = document.get("effective_from"), document.get("effective_to")
+        if start and end and start > end:
+            self.problem("document.effective_to", f"失效日期 {end} 早于生效日期 {start}")
+        quote = document.get("effective_quote")
+        if quote and normalize(quote) not in full:
+            self.problem("document.effective_quote", "这段引文不在文件全文中")
+
+        for i, dept in enumerate(data.get("departments", [])):
+            if dept["key"] in {d["key"] for d in data["departments"][:i]}:
+                self.problem(f"departments[{i}].key", f"部门“{dept['key']}”重复")
+            self.departments.add(dept["key"])
+        self.check_facts(data.get("facts", []) or [])
+
+        clauses: dict[str, dict] = {}
+        covered = 0
+        for i, clause in enumerate(data["clauses"]):
+            here = f"clauses[{i}]"
+            number = clause["number"]
+            if number in clauses:
+                self.problem(f"{here}.number", f"条款编号“{number}”重复")
+            clauses[number] = clause
+            text = normalize(clause["text"])
+            if text not in full:
+                self.problem(f"{here}.text", f"第“{number}”条的条文与文件全文不一致（须逐字照录）")
+            covered += len(text)
+            self._check_departments(clause.get("departments", []), f"{here}.departments")
+        if full and covered / len(full) < MIN_COVERAGE:
+            self.warnings.append(f"{self.file}: 条款只覆盖了全文的 {covered / len(full):.0%}，请检查是否漏录条款")
+
+        keys = [inc["key"] for inc in data.get("incentives", []) or []]
+        for i, incentive in enumerate(data.get("incentives", []) or []):
+            self.check_incentive(incentive, f"incentives[{i}]", clauses, keys, keys[:i], full)
+
+    def _check_departments(self, keys: list[str], path: str) -> None:
+        for j, key in enumerate(keys):
+            if key not in self.departments:
+                self.problem(f"{path}[{j}]", f"未知的部门“{key}”（须在 departments 中定义）")
+
+    def _quote(self, quote: str, text: str, path: str, where: str) -> None:
+        if quote and normalize(quote) not in normalize(text):
+            self.problem(path, f"引文“{quote}”不在{where}的条文中")
+
+    def check_incentive(self, incentive: dict, here: str, clauses: dict, keys: list[str], before: list[str],
+                        full: str) -> None:
+        if incentive["key"] in before:
+            self.problem(f"{here}.key", f"激励项目“{incentive['key']}”重复")
+        clause = clauses.get(incentive["clause"])
+        if clause is None:
+            self.problem(f"{here}.clause", f"条款“{incentive['clause']}”不存在于本文件的 clauses 中")
+            return
+        text, where = clause["text"], f"第“{incentive['clause']}”条"
+        self._check_departments(incentive.get("departments", []), f"{here}.departments")
+        for j, other in enumerate(incentive.get("excludes", []) or []):
+            if other == incentive["key"] or other not in keys:
+                self.problem(f"{here}.excludes[{j}]", f"“{other}”不是本文件中另一个激励项目的键")
+        window = incentive.get("window") or {}
+        if window.get("from") and window.get("to") and window["from"] > window["to"]:
+            self.problem(f"{here}.window.to", "截止日期早于开始日期")
+        self._quote(window.get("quote", ""), text, f"{here}.window.quote", where)
+
+        try:
+            condition = parse_condition(incentive.get("eligibility"), self.facts, f"{here}.eligibility")
+        except RuleError as exc:
+            self.problem(exc.path, exc.message)
+        else:
+            for path, figure in condition_figures(condition, f"{here}.eligibility"):
+                if not (figure_in_text(figure, text) or figure_in_text(figure, full)):
+                    self.problem(path, f"数字“{figure.text}”未出现在{where}或本文件的条文中")
+            self._condition_quotes(incentive.get("eligibility"), text, f"{here}.eligibility", where)
+
+        try:
+            amount = parse_amount(incentive.get("amount"), self.facts, f"{here}.amount")
+        except RuleError as exc:
+            self.problem(exc.path, exc.message)
+        else:
+            for path, figure in money_figures(amount):
+                if not figure_in_text(figure, text):
+                    self.problem(f"{here}.{path}", f"金额或比例“{figure.text}”未出现在{where}的条文中（不得写入条文没有的数字）")
+            self._amount_quotes(incentive.get("amount"), text, f"{here}.amount", where)
+
+    def _condition_quotes(self, node, text: str, path: str, where: str) -> None:
+        if not isinstance(node, dict):
+            return
+        self._quote(str(node.get("quote", "") or ""), text, f"{path}.quote", where)
+        for key in ("all", "any"):
+            for i, item in enumerate(node.get(key, []) or []):
+                self._condition_quotes(item, text, f"{path}.{key}[{i}]", where)
+        if "not" in node:
+            self._condition_quotes(node["not"], text, f"{path}.not", where)
+
+    def _amount_quotes(self, node, text: str, path: str, where: str) -> None:
+        if not isinstance(node, dict):
+            return
+        self._quote(str(node.get("quote", "") or ""), text, f"{path}.quote", where)
+        installments = node.get("installments")
+        if isinstance(installments, dict):
+            self._quote(str(installments.get("quote", "")), text, f"{path}.installments.quote", where)
+        for i, cap in enumerate(node.get("caps", []) or []):
+            if isinstance(cap, dict):
+                self._quote(str(cap.get("quote", "") or ""), text, f"{path}.caps[{i}].quote", where)
+        for i, case in enumerate(node.get("cases", []) or []):
+            if isinstance(case, dict):
+                self._condition_quotes(case.get("when"), text, f"{path}.cases[{i}].when", where)
+                self._amount_quotes(case.get("amount"), text, f"{path}.cases[{i}].amount", where)
+
+
+def read_text(name: str, text: str, known_facts: Mapping[str, FactSpec] | None = None,
+              known_departments: set[str] | None = None) -> FileReport:
+    """Read one file's text and check everything in it; nothing is loaded anywhere."""
+    report = FileReport(name)
+    try:
+        raw = yamlio.load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
+        report.problems.append(Problem(name, where, f"YAML 格式错误：{exc.problem}"))
+        return report
+    except yaml.YAMLError as exc:
+        report.problems.append(Problem(name, "", f"YAML 格式错误：{exc}"))
+        return report
+    if not isinstance(raw, dict):
+        report.problems.append(Problem(name, "", "文件内容应为一个映射（以 format: 1 开头）"))
+        return report
+    data = _plain(raw)
+    errors = sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    if errors:
+        for error in errors:
+            path, message = _schema_message(error)
+            report.problems.append(Problem(name, path, message))
+        return report
+
+    checker = _Checker(name, known_facts or {}, known_departments or set())
+    if data["kind"] == "facts":
+        checker.check_facts(data["facts"])
+        report.data = FactsData(name, data["facts"], digest_of(data))
+    else:
+        checker.check_policy(data)
+        report.data = PolicyData(name, data["document"], data.get("departments", []) or [],
+                                 data.get("facts", []) or [], data["clauses"], data.get("incentives", []) or [],
+                                 digest_of(data))
+    report.problems.extend(checker.problems)
+    report.warnings.extend(checker.warnings)
+    if report.problems:
+        report.data = None
+    return report
+
+
+def read_files(files: Iterable[tuple[str, str]], known_facts: Mapping[str, FactSpec] | None = None,
+               known_departments: set[str] | None = None) -> list[FileReport]:
+    """Read several files in order; facts and departments of earlier files are known to later ones."""
+    facts = dict(known_facts or {})
+    departments = set(known_departments or set())
+    reports = []
+    ordered = sorted(files, key=lambda item: 0 if _looks_like_facts(item[1]) else 1)
+    for name, text in ordered:
+        report = read_text(name, text, facts, departments)
+        reports.append(report)
+        if report.data is not None:
+            for raw in report.data.facts:
+                facts[raw["key"]] = fact_spec(raw)
+            if isinstance(report.data, PolicyData):
+                departments.update(d["key"] for d in report.data.departments)
+    return reports
+
+
+def _looks_like_facts(text: str) -> bool:
+    return any(line.strip() == "kind: facts" for line in text.splitlines()[:20])

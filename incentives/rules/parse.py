@@ -1,0 +1,241 @@
+"""Build rule values from the plain data of a fixture file, naming the place of every error."""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Mapping
+
+from .figures import MONEY, PERCENT, Figure, FigureError, parse_figure
+from .model import (
+    CAP_SCOPES,
+    COMPARISONS,
+    NUMERIC_TYPES,
+    ALWAYS,
+    AllOf,
+    AmountRule,
+    AnyOf,
+    Cap,
+    Case,
+    Cases,
+    Compare,
+    Condition,
+    FactSpec,
+    FactType,
+    Fixed,
+    Modifiers,
+    NoAmount,
+    Not,
+    PerUnit,
+    Rate,
+)
+
+
+class RuleError(ValueError):
+    """A rule that cannot be read; `path` says where, `message` what is wrong (in Chinese)."""
+
+    def __init__(self, path: str, message: str):
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.message = message
+
+
+def _figure(raw: object, path: str) -> Figure:
+    try:
+        return parse_figure(raw)
+    except FigureError as exc:
+        raise RuleError(path, str(exc)) from None
+
+
+def _mapping(raw: object, path: str, what: str) -> Mapping:
+    if not isinstance(raw, Mapping):
+        raise RuleError(path, f"{what}应为一个映射（键: 值），这里是“{raw!r}”")
+    return raw
+
+
+def _no_unknown_keys(raw: Mapping, allowed: set[str], path: str) -> None:
+    for key in raw:
+        if key not in allowed:
+            raise RuleError(f"{path}.{key}", f"不认识的字段“{key}”，可用的字段：{', '.join(sorted(allowed))}")
+
+
+def parse_condition(raw: object, facts: Mapping[str, FactSpec], path: str) -> Condition:
+    """Read a condition: {fact, <op>: value}, {all: [...]}, {any: [...]} or {not: ...}."""
+    if raw is None:
+        return ALWAYS
+    node = _mapping(raw, path, "条件")
+    if "all" in node or "any" in node:
+        key = "all" if "all" in node else "any"
+        _no_unknown_keys(node, {key, "quote", "label"}, path)
+        items = node[key]
+        if not isinstance(items, list) or not items:
+            raise RuleError(f"{path}.{key}", f"“{key}”应为一个非空的条件列表")
+        parsed = tuple(parse_condition(item, facts, f"{path}.{key}[{i}]") for i, item in enumerate(items))
+        return AllOf(parsed) if key == "all" else AnyOf(parsed)
+    if "not" in node:
+        _no_unknown_keys(node, {"not", "quote", "label"}, path)
+        return Not(parse_condition(node["not"], facts, f"{path}.not"))
+    if "fact" not in node:
+        raise RuleError(path, "条件应含“fact”（及一个比较，如 eq、gte），或为 all / any / not")
+    ops = [key for key in node if key in COMPARISONS]
+    _no_unknown_keys(node, {"fact", "quote", "label", *COMPARISONS}, path)
+    if len(ops) != 1:
+        raise RuleError(path, f"条件应恰好有一个比较（{', '.join(COMPARISONS)}），这里有 {len(ops)} 个")
+    op = ops[0]
+    key = node["fact"]
+    spec = facts.get(key)
+    if spec is None:
+        raise RuleError(f"{path}.fact", f"未知的事实项“{key}”（须在 facts.yaml 或本文件的 facts 中定义）")
+    value, figure = _compare_value(node[op], op, spec, f"{path}.{op}")
+    return Compare(fact=key, op=op, value=value, figure=figure,
+                   quote=str(node.get("quote", "") or ""), label=str(node.get("label", "") or ""))
+
+
+def _compare_value(raw: object, op: str, spec: FactSpec, path: str) -> tuple[object, Figure | None]:
+    if op in ("in", "not_in"):
+        if not isinstance(raw, list) or not raw:
+            raise RuleError(path, f"“{op}”后应为一个非空列表")
+        return tuple(_compare_value(item, "eq", spec, f"{path}[{i}]")[0] for i, item in enumerate(raw)), None
+    if spec.type == FactType.BOOL:
+        if not isinstance(raw, bool):
+            raise RuleError(path, f"事实项“{spec.key}”是是/否题，应与 true 或 false 比较")
+        if op not in ("eq", "ne"):
+            raise RuleError(path, f"是/否题“{spec.key}”只能用 eq 或 ne 比较")
+        return raw, None
+    if spec.type == FactType.CHOICE:
+        if raw not in spec.choices:
+            raise RuleError(path, f"“{raw}”不是事实项“{spec.key}”的可选值（{', '.join(spec.choices)}）")
+        if op not in ("eq", "ne"):
+            raise RuleError(path, f"选择题“{spec.key}”只能用 eq、ne、in 或 not_in 比较")
+        return raw, None
+    if spec.type == FactType.DATE:
+        return str(raw), None
+    figure = _figure(raw, path)
+    expected = {FactType.MONEY: MONEY, FactType.PERCENT: PERCENT}.get(spec.type, spec.unit)
+    if figure.unit and figure.unit != expected:
+        raise RuleError(path, f"“{raw}”的单位与事实项“{spec.key}”的单位（{expected or '无'}）不一致")
+    if not figure.unit and spec.type in (FactType.MONEY, FactType.PERCENT):
+        raise RuleError(path, f"“{raw}”缺少单位，请照条文写成如“1000万元”或“20%”")
+    return figure.value, figure
+
+
+def _modifiers(node: Mapping, path: str) -> Modifiers:
+    up_to = node.get("up_to", False)
+    if not isinstance(up_to, bool):
+        raise RuleError(f"{path}.up_to", "up_to 应为 true 或 false")
+    floor = _money(node["floor"], f"{path}.floor") if node.get("floor") is not None else None
+    caps_raw = node.get("caps", []) or []
+    if not isinstance(caps_raw, list):
+        raise RuleError(f"{path}.caps", "caps 应为列表")
+    caps = []
+    for i, cap in enumerate(caps_raw):
+        cap_path = f"{path}.caps[{i}]"
+        cap = _mapping(cap, cap_path, "封顶")
+        _no_unknown_keys(cap, {"value", "per", "quote"}, cap_path)
+        if "value" not in cap:
+            raise RuleError(cap_path, "封顶缺少 value")
+        per = cap.get("per", "project")
+        if per not in CAP_SCOPES:
+            raise RuleError(f"{cap_path}.per", f"“{per}”不是封顶范围，可用：{', '.join(CAP_SCOPES)}")
+        caps.append(Cap(_money(cap["value"], f"{cap_path}.value"), per))
+    installments = node.get("installments") or ""
+    if isinstance(installments, Mapping):
+        installments = installments.get("quote", "")
+    return Modifiers(up_to=up_to, floor=floor, caps=tuple(caps), installments=str(installments),
+                     quote=str(node.get("quote", "") or ""))
+
+
+def _money(raw: object, path: str) -> Figure:
+    figure = _figure(raw, path)
+    if figure.unit != MONEY:
+        raise RuleError(path, f"“{raw}”应为金额（如“100万元”“1亿元”）")
+    return figure
+
+
+def _base(node: Mapping, facts: Mapping[str, FactSpec], path: str) -> str:
+    key = node.get("base")
+    if key is None:
+        raise RuleError(path, "缺少计算基数 base（一个金额类事实项）")
+    spec = facts.get(key)
+    if spec is None:
+        raise RuleError(f"{path}.base", f"未知的事实项“{key}”（须在 facts.yaml 或本文件的 facts 中定义）")
+    if spec.type not in NUMERIC_TYPES:
+        raise RuleError(f"{path}.base", f"计算基数“{key}”应为数值类事实项，这里是 {spec.type.value}")
+    return key
+
+
+_COMMON = {"type", "up_to", "floor", "caps", "installments", "quote"}
+_FIELDS = {
+    "fixed": {"value"},
+    "rate": {"base", "rate", "ratio"},
+    "per_unit": {"base", "per", "value"},
+    "cases": {"cases"},
+    "none": set(),
+}
+
+
+def parse_amount(raw: object, facts: Mapping[str, FactSpec], path: str = "amount") -> AmountRule:
+    """Read an amount rule: fixed, rate, per_unit, cases or none, with its modifiers."""
+    if raw is None:
+        return NoAmount()
+    node = _mapping(raw, path, "金额规则")
+    kind = node.get("type")
+    if kind not in _FIELDS:
+        raise RuleError(f"{path}.type", f"金额规则类型“{kind}”不认识，可用：{', '.join(_FIELDS)}")
+    _no_unknown_keys(node, _COMMON | _FIELDS[kind], path)
+    mods = _modifiers(node, path)
+    if kind != "none" and not mods.quote:
+        raise RuleError(f"{path}.quote", "金额规则须引用条文原句（quote）")
+    if kind == "fixed":
+        if "value" not in node:
+            raise RuleError(path, "fixed 规则缺少 value")
+        return Fixed(_money(node["value"], f"{path}.value"), mods)
+    if kind == "rate":
+        if ("rate" in node) == ("ratio" in node):
+            raise RuleError(path, "rate 规则应有 rate（如“20%”）或 ratio（如“1:1”）之一")
+        key = "rate" if "rate" in node else "ratio"
+        rate = _figure(node[key], f"{path}.{key}")
+        if key == "rate" and rate.unit != PERCENT:
+            raise RuleError(f"{path}.rate", f"比例“{node[key]}”应写成百分数，如“20%”")
+        if key == "ratio" and not rate.ratio:
+            raise RuleError(f"{path}.ratio", f"“{node[key]}”应写成“1:1”这样的比例")
+        if rate.value <= 0 or (key == "rate" and rate.value > 100):
+            raise RuleError(f"{path}.{key}", f"比例“{node[key]}”应大于0且不超过100%")
+        return Rate(_base(node, facts, path), rate, mods)
+    if kind == "per_unit":
+        for needed in ("per", "value"):
+            if needed not in node:
+                raise RuleError(path, f"per_unit 规则缺少 {needed}")
+        per = _figure(node["per"], f"{path}.per")
+        if per.value <= 0:
+            raise RuleError(f"{path}.per", "计量单位应大于0")
+        return PerUnit(_base(node, facts, path), per, _money(node["value"], f"{path}.value"), mods)
+    if kind == "cases":
+        items = node.get("cases")
+        if not isinstance(items, list) or not items:
+            raise RuleError(f"{path}.cases", "cases 应为非空列表")
+        cases = []
+        for i, item in enumerate(items):
+            case_path = f"{path}.cases[{i}]"
+            item = _mapping(item, case_path, "分档")
+            _no_unknown_keys(item, {"when", "amount"}, case_path)
+            if "amount" not in item:
+                raise RuleError(case_path, "分档缺少 amount")
+            cases.append(Case(parse_condition(item.get("when"), facts, f"{case_path}.when"),
+                              parse_amount(item["amount"], facts, f"{case_path}.amount")))
+        return Cases(tuple(cases), mods)
+    return NoAmount(mods)
+
+
+def decimal_or_none(value: object) -> Decimal | None:
+    """Coerce a fact value to Decimal where it is a number."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, str):
+        try:
+            return Decimal(value)
+        except ArithmeticError:
+            return None
+    return None

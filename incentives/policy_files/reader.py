@@ -124,7 +124,8 @@ def digest_of(data: object) -> str:
 
 def fact_spec(raw: Mapping) -> FactSpec:
     return FactSpec(key=raw["key"], type=FactType(raw["type"]), unit=raw.get("unit", "") or "",
-                    choices=tuple(c["value"] for c in raw.get("choices", []) or []), label=raw.get("label", ""))
+                    choices=tuple(c["value"] for c in raw.get("choices", []) or []), label=raw.get("label", ""),
+                    choice_labels=tuple((c["value"], c["label"]) for c in raw.get("choices", []) or []))
 
 
 class _Checker:

@@ -29,6 +29,10 @@ class FactSpec:
     unit: str = ""
     choices: tuple[str, ...] = ()
     label: str = ""
+    choice_labels: tuple[tuple[str, str], ...] = ()
+
+    def choice_label(self, value: object) -> str:
+        return dict(self.choice_labels).get(str(value), str(value))
 
 
 # --- conditions -------------------------------------------------------------

@@ -1,0 +1,8 @@
+"""Enterprises, their applications and the review workflow."""
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ApplicationsConfig(AppConfig):
+    name = "applications"
+    verbose_name = _("申报与审核")

@@ -1,0 +1,1 @@
+"""Enterprises and applications; the review workflow is built on these."""

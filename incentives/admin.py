@@ -1,0 +1,131 @@
+"""Admin: everything loaded can be listed and read; fixture files are uploaded through the same loader."""
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from .models import Clause, Department, Fact, Incentive, PolicyDocument, PolicyLoad
+from .services import PolicyFilesInvalid, policy_files_load
+
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Loaded data changes only through fixture files, so that every version stays as it was loaded."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PolicyUploadForm(forms.Form):
+    file = forms.FileField(label=_("数据文件（YAML）"), help_text=_("格式见 docs/fixture-format.md"))
+    dry_run = forms.BooleanField(label=_("只校验，不加载"), required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("文件过大（上限 2 MB）。"))
+        try:
+            return upload.name, upload.read().decode("utf-8")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(_("文件不是 UTF-8 编码的文本。")) from None
+
+
+class ClauseInline(admin.TabularInline):
+    model = Clause
+    fields = ["number", "chapter", "title"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PolicyDocument)
+class PolicyDocumentAdmin(ReadOnlyAdmin):
+    list_display = ["title", "region_name", "number", "status", "version", "is_current", "created_at"]
+    list_filter = ["region_name", "status", "is_current"]
+    search_fields = ["title", "number", "issuer"]
+    inlines = [ClauseInline]
+    change_list_template = "admin/incentives/policydocument/change_list.html"
+
+    def get_urls(self):
+        return [
+            path("upload/", self.admin_site.admin_view(self.upload_view), name="incentives_policydocument_upload"),
+            *super().get_urls(),
+        ]
+
+    def upload_view(self, request):
+        if not request.user.has_perm("incentives.add_policyload"):
+            raise PermissionDenied
+        form = PolicyUploadForm(request.POST or None, request.FILES or None)
+        problems = []
+        if request.method == "POST" and form.is_valid():
+            name, text = form.cleaned_data["file"]
+            try:
+                outcomes = policy_files_load(files=[(name, text)], by=request.user.get_username(),
+                                             dry_run=form.cleaned_data["dry_run"])
+            except PolicyFilesInvalid as exc:
+                problems = exc.problems
+                messages.error(request, _("文件未通过校验，未加载任何内容。"))
+            else:
+                for outcome in outcomes:
+                    for warning in outcome.warnings:
+                        messages.warning(request, warning)
+                    messages.success(request, _("%(file)s：%(result)s") % {
+                        "file": outcome.file, "result": dict(PolicyLoad.Result.choices).get(outcome.result, outcome.result)})
+                if not form.cleaned_data["dry_run"]:
+                    return redirect(reverse("admin:incentives_policydocument_changelist"))
+        context = {**self.admin_site.each_context(request), "form": form, "problems": problems,
+                   "title": _("上传政策文件数据"), "opts": self.model._meta}
+        return TemplateResponse(request, "admin/incentives/policydocument/upload.html", context)
+
+
+@admin.register(Clause)
+class ClauseAdmin(ReadOnlyAdmin):
+    list_display = ["number", "title", "document"]
+    list_filter = ["document__region_name"]
+    search_fields = ["text", "title"]
+    list_select_related = ["document"]
+
+
+@admin.register(Incentive)
+class IncentiveAdmin(ReadOnlyAdmin):
+    list_display = ["name", "kind", "beneficiary", "document", "clause"]
+    list_filter = ["kind", "beneficiary", "document__region_name", "document__is_current"]
+    search_fields = ["name", "summary", "key"]
+    list_select_related = ["document", "clause"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "key", "region"]
+    list_filter = ["region"]
+    search_fields = ["name", "key"]
+    readonly_fields = ["key"]
+
+
+@admin.register(Fact)
+class FactAdmin(ReadOnlyAdmin):
+    list_display = ["key", "label", "type", "unit", "group"]
+    list_filter = ["type", "group"]
+    search_fields = ["key", "label"]
+
+
+@admin.register(PolicyLoad)
+class PolicyLoadAdmin(ReadOnlyAdmin):
+    list_display = ["fixture_name", "document", "result", "loaded_by", "loaded_at"]
+    list_filter = ["result"]

@@ -1,0 +1,8 @@
+"""The policy catalogue app."""
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IncentivesConfig(AppConfig):
+    name = "incentives"
+    verbose_name = _("政策与激励")

@@ -1,0 +1,26 @@
+"""python manage.py load_demo: the facts, all policy fixtures and the demo accounts, for the embedded portal."""
+import os
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+DEMO_ADMIN = ("admin", "portal-admin-2026")
+
+
+class Command(BaseCommand):
+    help = "加载全部政策文件数据并创建演示管理员账号（仅用于本地演示）。"
+
+    def handle(self, *args, **options):
+        root = settings.POLICY_FIXTURE_DIR
+        files = [str(root / "facts.yaml"), *sorted(str(p) for p in (root / "policies").glob("*.yaml"))]
+        call_command("load_policy", *files, stdout=self.stdout, stderr=self.stderr)
+        username, password = os.environ.get("PORTAL_ADMIN_USER", DEMO_ADMIN[0]), os.environ.get(
+            "PORTAL_ADMIN_PASSWORD", DEMO_ADMIN[1])
+        User = get_user_model()
+        user, created = User.objects.get_or_create(username=username, defaults={"is_staff": True, "is_superuser": True})
+        if created:
+            user.set_password(password)
+            user.save()
+            self.stdout.write(self.style.SUCCESS(f"已创建管理员账号 {username}"))

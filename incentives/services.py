@@ -1,0 +1,145 @@
+"""Writes to the catalogue: loading fixture files, all or nothing."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from django.db import transaction
+
+from .models import Clause, Department, Fact, Incentive, PolicyDocument, PolicyLoad
+from .policy_files import FactsData, PolicyData, Problem, read_files
+from .selectors import known_department_keys, known_fact_specs
+
+
+class PolicyFilesInvalid(Exception):
+    """One or more files did not validate; nothing was loaded."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = problems
+
+
+@dataclass
+class LoadOutcome:
+    file: str
+    result: str                     # PolicyLoad.Result, or "facts"
+    document: PolicyDocument | None = None
+    version: int | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def policy_files_load(*, files: Iterable[tuple[str, str]], by: str = "", dry_run: bool = False) -> list[LoadOutcome]:
+    """Validate every file, then load them all in one transaction; refuse all if any is invalid."""
+    reports = read_files(list(files), known_fact_specs(), known_department_keys())
+    problems = [problem for report in reports for problem in report.problems]
+    if problems:
+        raise PolicyFilesInvalid(problems)
+    with transaction.atomic():
+        outcomes = []
+        for report in reports:
+            if isinstance(report.data, FactsData):
+                outcome = LoadOutcome(report.file, "facts", counts={"facts": len(report.data.facts)})
+                if not dry_run:
+                    _facts_upsert(report.data.facts)
+            else:
+                outcome = _policy_load(report.data, by=by, dry_run=dry_run)
+            outcome.warnings = report.warnings
+            outcomes.append(outcome)
+        return outcomes
+
+
+def _facts_upsert(facts: list[dict]) -> None:
+    start = Fact.objects.count()
+    existing = {fact.key: fact for fact in Fact.objects.filter(key__in=[raw["key"] for raw in facts])}
+    for offset, raw in enumerate(facts):
+        values = {
+            "label": raw["label"], "label_en": raw.get("label_en", ""), "type": raw["type"],
+            "unit": raw.get("unit", "") or ("万元" if raw["type"] == "money" else "%" if raw["type"] == "percent" else ""),
+            "group": raw.get("group", Fact.Group.OTHER), "help_text": raw.get("help", ""),
+            "help_en": raw.get("help_en", ""), "choices": raw.get("choices", []) or [],
+        }
+        fact = existing.get(raw["key"])
+        if fact is None:
+            Fact.objects.create(key=raw["key"], position=start + offset, **values)
+        elif any(getattr(fact, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(fact, name, value)
+            fact.save()
+
+
+def _region_name(region: str) -> str:
+    city = Fact.objects.filter(key="city").first()
+    return city.choice_label(region) if city else region
+
+
+def _policy_load(data: PolicyData, *, by: str, dry_run: bool) -> LoadOutcome:
+    doc = data.document
+    counts = {"clauses": len(data.clauses), "incentives": len(data.incentives)}
+    current = PolicyDocument.objects.select_for_update().filter(key=doc["key"], is_current=True).first()
+    if current is not None and current.digest == data.digest:
+        if not dry_run:
+            PolicyLoad.objects.create(fixture_name=Path(data.file).name, digest=data.digest, document=current,
+                                      result=PolicyLoad.Result.UNCHANGED, loaded_by=by)
+        return LoadOutcome(data.file, PolicyLoad.Result.UNCHANGED, current, current.version, counts)
+    previous = PolicyDocument.objects.filter(key=doc["key"]).order_by("-version").first()
+    version = previous.version + 1 if previous else 1
+    result = PolicyLoad.Result.NEW_VERSION if previous else PolicyLoad.Result.CREATED
+    if dry_run:
+        return LoadOutcome(data.file, result, None, version, counts)
+
+    _facts_upsert(data.facts)
+    departments = {}
+    for raw in data.departments:
+        department, _ = Department.objects.update_or_create(
+            key=raw["key"],
+            defaults={"name": raw["name"], "short_name": raw.get("short_name", ""), "region": doc["region"]},
+        )
+        departments[department.key] = department
+    wanted = {key for item in (*data.clauses, *data.incentives) for key in item.get("departments", [])}
+    departments.update({d.key: d for d in Department.objects.filter(key__in=wanted - set(departments))})
+
+    PolicyDocument.objects.filter(key=doc["key"], is_current=True).update(is_current=False)
+    document = PolicyDocument.objects.create(
+        key=doc["key"], version=version, is_current=True, region=doc["region"], region_name=_region_name(doc["region"]),
+        issuer=doc["issuer"], title=doc["title"], number=doc.get("number", ""), status=doc["status"],
+        issued_on=_date(doc.get("issued_on")), effective_from=_date(doc.get("effective_from")),
+        effective_to=_date(doc.get("effective_to")), effective_quote=doc.get("effective_quote", ""),
+        full_text=doc["full_text"], source_file=doc.get("source_file", ""), fixture_name=Path(data.file).name,
+        digest=data.digest,
+    )
+    clauses = Clause.objects.bulk_create([
+        Clause(document=document, position=i, number=raw["number"], chapter=raw.get("chapter", ""),
+               title=raw.get("title", ""), text=raw["text"])
+        for i, raw in enumerate(data.clauses)
+    ])
+    Clause.departments.through.objects.bulk_create([
+        Clause.departments.through(clause_id=clause.pk, department_id=departments[key].pk)
+        for clause, raw in zip(clauses, data.clauses) for key in raw.get("departments", [])
+    ])
+    by_number = {clause.number: clause for clause in clauses}
+    incentives = Incentive.objects.bulk_create([
+        Incentive(
+            document=document, clause=by_number[raw["clause"]], position=i, key=raw["key"], name=raw["name"],
+            name_en=raw.get("name_en", ""), kind=raw["kind"], beneficiary=raw["beneficiary"],
+            summary=raw["summary"], eligibility=raw.get("eligibility"), amount=raw.get("amount"),
+            window_from=_date((raw.get("window") or {}).get("from")),
+            window_to=_date((raw.get("window") or {}).get("to")),
+            window_quote=(raw.get("window") or {}).get("quote", ""), excludes=raw.get("excludes", []) or [],
+            documents_required=raw.get("documents", []) or [],
+        )
+        for i, raw in enumerate(data.incentives)
+    ])
+    Incentive.departments.through.objects.bulk_create([
+        Incentive.departments.through(incentive_id=incentive.pk, department_id=departments[key].pk)
+        for incentive, raw in zip(incentives, data.incentives) for key in raw.get("departments", [])
+    ])
+    PolicyLoad.objects.create(fixture_name=Path(data.file).name, digest=data.digest, document=document, result=result,
+                              loaded_by=by)
+    return LoadOutcome(data.file, result, document, version, counts)

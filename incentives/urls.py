@@ -1,0 +1,17 @@
+"""URLs of the public policy library."""
+from django.urls import path
+
+from . import views
+
+app_name = "incentives"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("policies/", views.DocumentListView.as_view(), name="document_list"),
+    path("policies/<slug:key>/", views.DocumentDetailView.as_view(), name="document_detail"),
+    path("policies/<slug:key>/v<int:version>/", views.DocumentDetailView.as_view(), name="document_version"),
+    path("policies/<slug:document>/incentives/<slug:key>/", views.IncentiveDetailView.as_view(),
+         name="incentive_detail"),
+    path("policies/<slug:document>/v<int:version>/incentives/<slug:key>/", views.IncentiveDetailView.as_view(),
+         name="incentive_version"),
+]

@@ -1,0 +1,1 @@
+"""Settings: base (embedded default, runs with nothing set), production and test."""

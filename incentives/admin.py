@@ -85,7 +85,7 @@ class PolicyDocumentAdmin(ReadOnlyAdmin):
                 for outcome in outcomes:
                     for warning in outcome.warnings:
                         messages.warning(request, warning)
-                    messages.success(request, _("%(file)s：%(result)s") % {
+                    messages.success(request, _("数据文件 %(file)s：%(result)s") % {
                         "file": outcome.file, "result": dict(PolicyLoad.Result.choices).get(outcome.result, outcome.result)})
                 if not form.cleaned_data["dry_run"]:
                     return redirect(reverse("admin:incentives_policydocument_changelist"))

@@ -55,8 +55,8 @@ class Fact(TimeStamped):
         OTHER = "other", _("其他")
 
     key = models.SlugField(_("代码"), max_length=80, unique=True)
-    label = models.CharField(_("问题"), max_length=200)
-    label_en = models.CharField(_("问题（英文）"), max_length=200, blank=True)
+    label = models.CharField(_("问题"), max_length=500)
+    label_en = models.CharField(_("问题（英文）"), max_length=500, blank=True)
     type = models.CharField(_("类型"), max_length=16, choices=Type.choices)
     unit = models.CharField(_("单位"), max_length=16, blank=True)
     group = models.CharField(_("分组"), max_length=16, choices=Group.choices, default=Group.OTHER)

@@ -104,6 +104,8 @@ def _schema_message(error: jsonschema.ValidationError) -> tuple[str, str]:
         return path, f"“{instance}”不是日期（应写成 2023-04-29）"
     if kind in ("minLength", "minItems"):
         return path, "不能为空"
+    if kind == "maxLength":
+        return path, f"太长：最多 {expected} 个字，这里有 {len(instance)} 个"
     return path, error.message
 
 

@@ -1,0 +1,35 @@
+"""Fixtures shared by every test: the seed catalogue, roles, paths."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+POLICY_FILES = sorted((FIXTURES / "policies").glob("*.yaml"))
+
+
+def seed_files() -> list[str]:
+    return [str(FIXTURES / "facts.yaml"), *map(str, POLICY_FILES)]
+
+
+@pytest.fixture
+def catalogue(db):
+    """The five seed documents, loaded as an administrator would (once per database state)."""
+    from incentives.models import PolicyDocument
+
+    if not PolicyDocument.objects.exists():
+        call_command("load_policy", *seed_files(), stdout=open("/dev/null", "w"))
+    return PolicyDocument.objects.current()
+
+
+@pytest.fixture
+def facts_loaded(db):
+    call_command("load_policy", str(FIXTURES / "facts.yaml"), stdout=open("/dev/null", "w"))
+
+
+@pytest.fixture
+def administrator(db, django_user_model):
+    return django_user_model.objects.create_superuser("root", "root@example.com", "pw-for-tests-only")

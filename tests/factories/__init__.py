@@ -1,0 +1,2 @@
+"""factory_boy factories, one per model, with a Trait per state."""
+from .incentives import ClauseFactory, DepartmentFactory, IncentiveFactory, PolicyDocumentFactory  # noqa: F401

@@ -1,7 +1,7 @@
-"""URLs of the public policy library."""
+"""URLs of the public policy library and the eligibility check."""
 from django.urls import path
 
-from . import views
+from . import check_views, views
 
 app_name = "incentives"
 
@@ -14,4 +14,8 @@ urlpatterns = [
          name="incentive_detail"),
     path("policies/<slug:document>/v<int:version>/incentives/<slug:key>/", views.IncentiveDetailView.as_view(),
          name="incentive_version"),
+    path("check/", check_views.CheckStartView.as_view(), name="check_start"),
+    path("check/step/", check_views.CheckStepView.as_view(), name="check_step"),
+    path("check/results/", check_views.CheckResultsView.as_view(), name="check_results"),
+    path("check/compare/", check_views.CompareView.as_view(), name="check_compare"),
 ]

@@ -1,0 +1,175 @@
+"""The eligibility check: a questionnaire that asks only what still matters, the results, and a comparison of cities."""
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView, TemplateView
+
+from .eligibility import evaluate_enterprise
+from .models import Fact
+from .questionnaire import QUESTIONS_PER_STEP, State, StepForm, typed_answers
+from .rules.combine import best_total
+from .rules.evaluate import pending_facts
+from .selectors import facts_by_key, known_fact_specs
+
+
+class CityForm(forms.Form):
+    city = forms.ChoiceField(label=_("企业注册地（所在城市）"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        city = Fact.objects.filter(key="city").first()
+        self.fields["city"].choices = [("", "—")] + [(c["value"], c["label"]) for c in (city.choices if city else [])]
+        self.helper = FormHelper()
+        self.helper.form_id = "city-form"
+        self.helper.add_input(Submit("", _("开始"), css_class="btn-primary"))
+
+
+class CheckStartView(FormView):
+    template_name = "incentives/check_start.html"
+    form_class = CityForm
+
+    def form_valid(self, form):
+        State(self.request.session).start(form.cleaned_data["city"])
+        return redirect("incentives:check_step")
+
+
+def _evaluation(state: State, specs):
+    return evaluate_enterprise(typed_answers(state.answers, specs), regions=[state.city], specs=specs)
+
+
+class CheckStepView(TemplateView):
+    template_name = "incentives/check_step.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.state = State(request.session)
+        if not self.state.city:
+            return redirect("incentives:check_start")
+        if request.GET.get("back"):
+            self.state.back()
+            return redirect("incentives:check_step")
+        self.specs = known_fact_specs()
+        self.evaluation = _evaluation(self.state, self.specs)
+        pending = [(key, n) for key, n in pending_facts(list(self.evaluation.rules.values()), self.evaluation.results)
+                   if key not in self.state.asked]
+        self.pending = pending
+        keys = [key for key in self.state.current if key not in self.state.asked] or \
+               [key for key, _ in pending[:QUESTIONS_PER_STEP]]
+        if not keys:
+            return redirect("incentives:check_results")
+        facts = facts_by_key(set(keys))
+        self.facts = [facts[key] for key in keys if key in facts]
+        return super().dispatch(request, *args, **kwargs)
+
+    def form(self, data=None) -> StepForm:
+        return StepForm(data, facts=self.facts, specs=self.specs, initial_answers=self.state.answers)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = kwargs.get("form") or self.form()
+        answered = len(self.state.asked)
+        remaining = len(self.pending)
+        context.update(form=form, progress=int(100 * answered / max(answered + remaining, 1)),
+                       answered=answered, remaining=remaining, can_go_back=len(self.state.steps) > 1,
+                       counts=self._counts())
+        return context
+
+    def _counts(self) -> dict[str, int]:
+        counts = {"eligible": 0, "unknown": 0, "not_eligible": 0}
+        for result in self.evaluation.results:
+            counts[result.status] += 1
+        return counts
+
+    def post(self, request, *args, **kwargs):
+        form = self.form(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        self.state.record(form.keys, form.values)
+        if "finish" in request.POST:
+            return redirect("incentives:check_results")
+        return redirect("incentives:check_step")
+
+
+class CheckResultsView(TemplateView):
+    template_name = "incentives/check_results.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.state = State(request.session)
+        if not self.state.city:
+            return redirect("incentives:check_start")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        specs = known_fact_specs()
+        evaluation = _evaluation(self.state, specs)
+        facts = facts_by_key()
+        unknown = []
+        for result, incentive in evaluation.by_status("unknown"):
+            questions = [facts[key] for key in result.missing[:2] if key in facts]
+            unknown.append((result, incentive, questions))
+        context.update(
+            evaluation=evaluation, eligible=evaluation.by_status("eligible"), unknown=unknown,
+            not_eligible=evaluation.by_status("not_eligible"), combination=evaluation.combination,
+            city=facts["city"].choice_label(self.state.city) if "city" in facts else self.state.city,
+            answers=[(facts[k], v) for k, v in self.state.answers.items() if k in facts],
+        )
+        return context
+
+
+class CompareForm(forms.Form):
+    project_equipment_investment = forms.DecimalField(label=_("项目新设备（生产设备）购置额（万元）"), min_value=Decimal(0),
+                                                      max_digits=14, decimal_places=4, initial=Decimal(3000))
+    project_fixed_asset_investment = forms.DecimalField(label=_("项目固定资产投资额（万元）"), min_value=Decimal(0),
+                                                        max_digits=14, decimal_places=4, required=False)
+    is_manufacturing = forms.BooleanField(label=_("制造业企业"), required=False, initial=True)
+    above_designated_size = forms.BooleanField(label=_("规模以上工业企业"), required=False, initial=True)
+    project_is_tech_renovation = forms.BooleanField(label=_("技术改造项目"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_id = "compare-form"
+        self.helper.disable_csrf = True
+        self.helper.add_input(Submit("", _("比较"), css_class="btn-primary"))
+
+
+class CompareView(TemplateView):
+    """The same enterprise and project, judged by every city's documents side by side."""
+
+    template_name = "incentives/check_compare.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = CompareForm(self.request.GET or None, initial=None)
+        columns = []
+        if form.is_valid():
+            facts = {key: value for key, value in form.cleaned_data.items() if value is not None}
+            facts.setdefault("project_fixed_asset_investment", facts["project_equipment_investment"])
+            evaluation = evaluate_enterprise(facts, ignore_region=True)
+            by_region: dict[str, dict] = {}
+            for result in evaluation.results:
+                incentive = evaluation.incentives[result.key]
+                if result.rule_status != "eligible" or result.amount.value is None:
+                    continue
+                column = by_region.setdefault(incentive.document.region, {
+                    "region": incentive.document.region_name, "document": incentive.document, "rows": []})
+                column["rows"].append((result, incentive))
+            for column in by_region.values():
+                column["rows"].sort(key=lambda row: row[0].amount.value, reverse=True)
+            columns = sorted(by_region.values(), key=lambda c: c["region"])
+            for column in columns:
+                keys = {result.key for result, _ in column["rows"]}
+                subset = [r for r in evaluation.results if r.key in keys]
+                # judged on the text alone: drafts and expired documents are compared as written
+                column["best"] = best_total([replace(r, status="eligible") for r in subset], evaluation.rules)
+        context.update(form=form, columns=columns)
+        return context

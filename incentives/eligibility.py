@@ -1,0 +1,102 @@
+"""Eligibility over the loaded catalogue: the current incentives as engine rules, evaluated for one enterprise."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+from django.utils import timezone
+
+from .models import Incentive
+from .rules.answers import AnswerError, coerce_answers
+from .rules.combine import Combination, best_total
+from .rules.evaluate import IncentiveRule, Result, evaluate_all
+from .rules.figures import format_money
+from .rules.model import FactSpec
+from .rules.parse import parse_amount, parse_condition
+from .selectors import known_fact_specs
+
+# Loaded versions never change, so a rule built once for an incentive row holds for good.
+_RULES: dict[int, IncentiveRule] = {}
+
+
+def today() -> dt.date:
+    """The seam for the date eligibility is judged on."""
+    return timezone.localdate()
+
+
+def rule_of(incentive: Incentive, specs: Mapping[str, FactSpec]) -> IncentiveRule:
+    rule = _RULES.get(incentive.pk)
+    if rule is None:
+        document = incentive.document
+        rule = IncentiveRule(
+            key=f"{document.key}/{incentive.key}", name=incentive.name, document_key=document.key,
+            document_title=document.title, region=document.region, region_name=document.region_name,
+            clause_number=incentive.clause.number,
+            eligibility=parse_condition(incentive.eligibility, specs, "eligibility"),
+            amount=parse_amount(incentive.amount, specs, "amount"),
+            excludes=frozenset(f"{document.key}/{key}" for key in incentive.excludes),
+            document_status=document.status, effective_from=document.effective_from,
+            effective_to=document.effective_to, window_from=incentive.window_from, window_to=incentive.window_to,
+        )
+        _RULES[incentive.pk] = rule
+    return rule
+
+
+def current_incentives(*, regions: Iterable[str] | None = None) -> list[Incentive]:
+    incentives = Incentive.objects.filter(document__is_current=True).select_related("document", "clause")
+    if regions:
+        incentives = incentives.filter(document__region__in=list(regions))
+    return list(incentives.order_by("document__region", "document__key", "position"))
+
+
+@dataclass
+class Evaluation:
+    """The results for one enterprise, each with its incentive row, and the best lawful total."""
+
+    results: list[Result]
+    incentives: dict[str, Incentive]
+    rules: dict[str, IncentiveRule]
+    combination: Combination
+    on: dt.date
+
+    def by_status(self, status: str) -> list[tuple[Result, Incentive]]:
+        return [(r, self.incentives[r.key]) for r in self.results if r.status == status]
+
+
+def evaluate_enterprise(facts: Mapping[str, object], *, regions: Iterable[str] | None = None,
+                        on: dt.date | None = None, ignore_region: bool = False,
+                        specs: Mapping[str, FactSpec] | None = None) -> Evaluation:
+    specs = specs if specs is not None else known_fact_specs()
+    on = on or today()
+    incentives = current_incentives(regions=regions)
+    rules = [rule_of(incentive, specs) for incentive in incentives]
+    results = evaluate_all(rules, facts, on=on, specs=specs, ignore_region=ignore_region)
+    by_key = {rule.key: rule for rule in rules}
+    return Evaluation(results=results, incentives={r.key: i for r, i in zip(rules, incentives)}, rules=by_key,
+                      combination=best_total(results, by_key), on=on)
+
+
+def check_answers(raw: Mapping[str, object], specs: Mapping[str, FactSpec] | None = None
+                  ) -> tuple[dict[str, object], list[AnswerError]]:
+    specs = specs if specs is not None else known_fact_specs()
+    return coerce_answers(raw, specs, today=today())
+
+
+def result_json(result: Result, incentive: Incentive) -> dict:
+    """One result as the command line prints it (see docs/eligibility-cli.md)."""
+    amount = result.amount
+    return {
+        "incentive": f"{incentive.document.key}/{incentive.key}",
+        "name": incentive.name,
+        "document": incentive.document.key,
+        "clause": incentive.clause.number,
+        "status": result.status,
+        "rule_status": result.rule_status,
+        "availability": result.availability,
+        "amount": format_money(amount.value) if amount.value is not None else None,
+        "amount_is_maximum": amount.is_maximum,
+        "amount_steps": list(amount.steps),
+        "missing": list(result.missing),
+        "reasons": list(result.reasons),
+    }

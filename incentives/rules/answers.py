@@ -1,0 +1,78 @@
+"""Check an enterprise's answers against the facts' types and turn them into typed values, with messages in Chinese."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Mapping
+
+from .model import FactSpec, FactType
+
+
+class AnswerError(ValueError):
+    def __init__(self, fact: str, message: str):
+        super().__init__(f"{fact}: {message}")
+        self.fact = fact
+        self.message = message
+
+
+def coerce_answer(spec: FactSpec, raw: object, *, today: dt.date) -> object:
+    """One answer as the engine wants it: bool, str, Decimal or date; None for "unknown". Raises AnswerError."""
+    if raw is None or raw == "":
+        return None
+    label = spec.label or spec.key
+    if spec.type == FactType.BOOL:
+        if isinstance(raw, bool):
+            return raw
+        if isinstance(raw, str) and raw.lower() in ("true", "false", "是", "否", "yes", "no"):
+            return raw.lower() in ("true", "是", "yes")
+        raise AnswerError(spec.key, f"“{label}”应回答是或否")
+    if spec.type == FactType.CHOICE:
+        if str(raw) not in spec.choices:
+            options = "、".join(spec.choice_label(c) for c in spec.choices)
+            raise AnswerError(spec.key, f"“{label}”的回答应为以下之一：{options}")
+        return str(raw)
+    if spec.type == FactType.DATE:
+        try:
+            day = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
+        except ValueError:
+            raise AnswerError(spec.key, f"“{label}”应为日期，如 2024-06-30") from None
+        if day > today:
+            raise AnswerError(spec.key, f"“{label}”不能晚于今天")
+        return day
+    if isinstance(raw, bool) or isinstance(raw, float) and raw != raw:
+        raise AnswerError(spec.key, f"“{label}”应为数字")
+    try:
+        value = Decimal(str(raw).replace(",", "").strip())
+    except InvalidOperation:
+        raise AnswerError(spec.key, f"“{label}”应为数字") from None
+    if not value.is_finite():
+        raise AnswerError(spec.key, f"“{label}”应为数字")
+    if value < 0 and spec.type != FactType.PERCENT:
+        raise AnswerError(spec.key, f"“{label}”不能为负数")
+    if spec.type == FactType.PERCENT and not Decimal(-100) <= value <= Decimal(100):
+        raise AnswerError(spec.key, f"“{label}”应在 -100% 到 100% 之间")
+    if spec.type == FactType.INTEGER and value != value.to_integral_value():
+        raise AnswerError(spec.key, f"“{label}”应为整数")
+    if value > Decimal("1e12"):
+        raise AnswerError(spec.key, f"“{label}”数值过大")
+    return value
+
+
+def coerce_answers(raw: Mapping[str, object], specs: Mapping[str, FactSpec], *,
+                   today: dt.date) -> tuple[dict[str, object], list[AnswerError]]:
+    """All answers at once: the typed values, and every problem (an unknown fact key is a problem too)."""
+    facts: dict[str, object] = {}
+    errors: list[AnswerError] = []
+    for key, value in raw.items():
+        spec = specs.get(key)
+        if spec is None:
+            errors.append(AnswerError(key, f"没有名为“{key}”的问题（可用 manage.py facts 查看全部问题）"))
+            continue
+        try:
+            typed = coerce_answer(spec, value, today=today)
+        except AnswerError as exc:
+            errors.append(exc)
+        else:
+            if typed is not None:
+                facts[key] = typed
+    return facts, errors

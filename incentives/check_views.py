@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
-from .eligibility import evaluate_enterprise
+from .eligibility import evaluate_enterprise, today
 from .models import Fact
 from .questionnaire import QUESTIONS_PER_STEP, State, StepForm, typed_answers
 from .rules.combine import best_total
@@ -57,8 +57,16 @@ class CheckStepView(TemplateView):
             return redirect("incentives:check_step")
         self.specs = known_fact_specs()
         self.evaluation = _evaluation(self.state, self.specs)
-        pending = [(key, n) for key, n in pending_facts(list(self.evaluation.rules.values()), self.evaluation.results)
-                   if key not in self.state.asked]
+        # ask what the conditions still need, whatever the documents' dates: an expired or draft
+        # document's verdict is still worth knowing, and the results page says which are open
+        as_written = [replace(r, status=r.rule_status) for r in self.evaluation.results]
+        counts = dict(pending_facts(list(self.evaluation.rules.values()), as_written))
+        for result in as_written:  # the facts an amount still needs matter too, once the incentive may apply
+            if result.status != "not_eligible":
+                for key in result.amount.missing:
+                    counts[key] = counts.get(key, 0) + 1
+        pending = sorted(((key, n) for key, n in counts.items() if key not in self.state.asked),
+                         key=lambda item: -item[1])
         self.pending = pending
         keys = [key for key in self.state.current if key not in self.state.asked] or \
                [key for key, _ in pending[:QUESTIONS_PER_STEP]]
@@ -84,7 +92,7 @@ class CheckStepView(TemplateView):
     def _counts(self) -> dict[str, int]:
         counts = {"eligible": 0, "unknown": 0, "not_eligible": 0}
         for result in self.evaluation.results:
-            counts[result.status] += 1
+            counts[result.rule_status] += 1
         return counts
 
     def post(self, request, *args, **kwargs):
@@ -112,12 +120,16 @@ class CheckResultsView(TemplateView):
         evaluation = _evaluation(self.state, specs)
         facts = facts_by_key()
         unknown = []
-        for result, incentive in evaluation.by_status("unknown"):
+        for result, incentive in evaluation.by_rule_status("unknown"):
             questions = [facts[key] for key in result.missing[:2] if key in facts]
             unknown.append((result, incentive, questions))
         context.update(
-            evaluation=evaluation, eligible=evaluation.by_status("eligible"), unknown=unknown,
-            not_eligible=evaluation.by_status("not_eligible"), combination=evaluation.combination,
+            evaluation=evaluation, eligible=evaluation.by_rule_status("eligible"), unknown=unknown,
+            not_eligible=evaluation.by_rule_status("not_eligible"),
+            combination=best_total([replace(r, status=r.rule_status) for r in evaluation.results if r.availability == "open"],
+                                   evaluation.rules),
+            combination_as_written=best_total([replace(r, status=r.rule_status) for r in evaluation.results],
+                                              evaluation.rules),
             city=facts["city"].choice_label(self.state.city) if "city" in facts else self.state.city,
             answers=[(facts[k], v) for k, v in self.state.answers.items() if k in facts],
         )
@@ -171,5 +183,5 @@ class CompareView(TemplateView):
                 subset = [r for r in evaluation.results if r.key in keys]
                 # judged on the text alone: drafts and expired documents are compared as written
                 column["best"] = best_total([replace(r, status="eligible") for r in subset], evaluation.rules)
-        context.update(form=form, columns=columns)
+        context.update(form=form, columns=columns, today=today())
         return context

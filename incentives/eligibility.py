@@ -63,6 +63,10 @@ class Evaluation:
     def by_status(self, status: str) -> list[tuple[Result, Incentive]]:
         return [(r, self.incentives[r.key]) for r in self.results if r.status == status]
 
+    def by_rule_status(self, status: str) -> list[tuple[Result, Incentive]]:
+        """Grouped by what the conditions say, whatever the date: the page marks drafts and expired ones."""
+        return [(r, self.incentives[r.key]) for r in self.results if r.rule_status == status]
+
 
 def evaluate_enterprise(facts: Mapping[str, object], *, regions: Iterable[str] | None = None,
                         on: dt.date | None = None, ignore_region: bool = False,

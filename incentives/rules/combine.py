@@ -16,10 +16,18 @@ class Combination:
     conflicts: tuple[tuple[str, str], ...]    # pairs of eligible incentives that exclude each other
 
 
-def _excluded(a: str, b: str, rules_by_key: Mapping[str, IncentiveRule]) -> bool:
-    # Texts often say it on one side only ("未享受省级政策的"), so either side listing the other counts.
-    rule_a, rule_b = rules_by_key.get(a), rules_by_key.get(b)
-    return (rule_a is not None and b in rule_a.excludes) or (rule_b is not None and a in rule_b.excludes)
+def _conflicts(eligible: Sequence[Result], rules_by_key: Mapping[str, IncentiveRule]) -> tuple[tuple[str, str], ...]:
+    """Pairs that exclude each other, each once and in input order; either side listing the other counts,
+    since texts often say it on one side only ("未享受省级政策的")."""
+    position = {result.key: i for i, result in enumerate(eligible)}
+    pairs: set[tuple[int, int]] = set()
+    for i, result in enumerate(eligible):
+        rule = rules_by_key.get(result.key)
+        for other in rule.excludes if rule is not None else ():
+            j = position.get(other)
+            if j is not None and j != i:
+                pairs.add((min(i, j), max(i, j)))
+    return tuple((eligible[i].key, eligible[j].key) for i, j in sorted(pairs))
 
 
 def _components(count: int, neighbours: list[set[int]]) -> list[list[int]]:
@@ -79,12 +87,9 @@ def _best_in_component(members: list[int], values: list[Decimal], neighbours: li
 
 def best_total(results: Sequence[Result], rules_by_key: Mapping[str, IncentiveRule]) -> Combination:
     """Among the eligible incentives with a known amount, the combination with the largest total."""
-    eligible = [result for result in results if result.status == Status.ELIGIBLE]
-    conflicts = tuple(
-        (a.key, b.key)
-        for i, a in enumerate(eligible) for b in eligible[i + 1:]
-        if _excluded(a.key, b.key, rules_by_key)
-    )
+    wanted = Status.ELIGIBLE
+    eligible = [result for result in results if result.status == wanted]
+    conflicts = _conflicts(eligible, rules_by_key)
     priced = [result for result in eligible if result.amount.value is not None]
     index = {result.key: i for i, result in enumerate(priced)}
     neighbours: list[set[int]] = [set() for _ in priced]
@@ -95,7 +100,10 @@ def best_total(results: Sequence[Result], rules_by_key: Mapping[str, IncentiveRu
     values = [result.amount.value for result in priced]
     chosen: list[int] = []
     for members in _components(len(priced), neighbours):
-        chosen.extend(_best_in_component(members, values, neighbours))
+        if len(members) == 1:       # the usual case: nothing excludes it
+            chosen.extend(members)
+        else:
+            chosen.extend(_best_in_component(members, values, neighbours))
     chosen.sort()
     selected = [priced[i] for i in chosen if values[i] > 0]   # a zero amount is nothing to apply for
     return Combination(

@@ -242,6 +242,43 @@ def compile_condition(node: Condition) -> Callable[[Facts], bool | None]:
     return some
 
 
+def _compile_missing(node: Condition) -> Callable[[Facts, list], bool | None]:
+    """Like compile_condition, also appending to `out` the unknown facts that could still change the verdict.
+
+    A node that turns out decided removes what its children appended, so only the deciding unknowns remain.
+    """
+    if isinstance(node, Compare):
+        test, key = _compile_compare(node), node.fact
+
+        def leaf(facts, out):
+            v = test(facts)
+            if v is None:
+                out.append(key)
+            return v
+        return leaf
+    if isinstance(node, Not):
+        inner = _compile_missing(node.item)
+
+        def negation(facts, out):
+            v = inner(facts, out)
+            return None if v is None else not v
+        return negation
+    parts = tuple(_compile_missing(item) for item in node.items)
+    decisive = isinstance(node, AnyOf)      # the verdict one member settles: True for any, False for all
+
+    def group(facts, out):
+        start, unknown = len(out), False
+        for part in parts:
+            v = part(facts, out)
+            if v is decisive:
+                del out[start:]
+                return decisive
+            if v is None:
+                unknown = True
+        return None if unknown else not decisive
+    return group
+
+
 def _walk(node: Condition, facts: Facts, leaves: list) -> tuple[bool | None, list[str]]:
     """Evaluate every leaf (for the reasons) and return the verdict with the unknown facts that could still change it.
 
@@ -272,9 +309,16 @@ def evaluate_condition(condition: Condition, facts: Facts) -> tuple[Verdict, lis
     return _VERDICT[verdict], [(leaf, _VERDICT[v]) for leaf, v in leaves]
 
 
-def _ranked(facts: Iterable[str]) -> tuple[str, ...]:
-    counts = Counter(facts)     # insertion-ordered, so equal counts keep the order of the text
-    return tuple(sorted(counts, key=lambda key: -counts[key]))
+def _ranked(facts: Sequence[str]) -> tuple[str, ...]:
+    if len(facts) < 2:
+        return tuple(facts)
+    counts: dict[str, int] = {}
+    for key in facts:
+        counts[key] = counts.get(key, 0) + 1
+    if len(counts) == len(facts):
+        return tuple(counts)
+    # sorted() stays stable in reverse, so equal counts keep the order in which the text asks
+    return tuple(sorted(counts, key=counts.__getitem__, reverse=True))
 
 
 def missing_facts(condition: Condition, facts: Facts) -> tuple[str, ...]:
@@ -471,13 +515,16 @@ def clause_citation(rule: IncentiveRule) -> str:
 class _CompiledRule:
     """What evaluating a rule needs, worked out once per rule."""
 
-    __slots__ = ("test", "amount", "region", "full", "constant_amount", "last_on", "last_state")
+    __slots__ = ("test", "amount", "region", "full", "missing", "missing_anywhere", "constant_amount",
+                 "last_on", "last_state")
 
     def __init__(self, rule: IncentiveRule):
         self.test = compile_condition(rule.eligibility)
         self.amount = _compile_amount(rule.amount)
         self.region = Compare(fact="city", op="eq", value=rule.region, label=f"企业注册地为{rule.region_name}")
         self.full = AllOf((self.region, rule.eligibility))
+        self.missing = _compile_missing(self.full)
+        self.missing_anywhere = _compile_missing(rule.eligibility)     # for ignore_region
         # an amount that depends on no fact is the same for everyone: (without, with) its steps
         self.constant_amount: tuple[AmountResult, AmountResult] | None = None if rule.amount.facts() else (
             _finish(self.amount({}, {}, False)), _finish(self.amount({}, {}, True)))
@@ -568,7 +615,9 @@ def _evaluate(rule: IncentiveRule, facts: Facts, on: date, specs: Specs, ignore_
             if verdict is True and region is None:
                 verdict = None
         if verdict is None:
-            missing = _ranked(_walk(rule.eligibility if ignore_region else compiled.full, facts, [])[1])
+            unknown = []
+            (compiled.missing_anywhere if ignore_region else compiled.missing)(facts, unknown)
+            missing = _ranked(unknown)
     rule_status = _STATUS[verdict]
     constant = compiled.constant_amount
     amount = _finish(compiled.amount(facts, specs, explain)) if constant is None else constant[explain]

@@ -1,0 +1,66 @@
+"""The eligibility check in a real browser: an enterprise of 江门 and one of 韶关 answer and read their results."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def answer_until_results(page, answers: dict[str, str], steps: int = 40) -> None:
+    """Answer what is asked among `answers`, leave the rest unknown, step on until the results page."""
+    for _ in range(steps):
+        if "/check/results/" in page.url:
+            return
+        for key, value in answers.items():
+            radio = page.locator(f'input[name="{key}"][value="{value}"]')
+            if radio.count():
+                radio.check()
+            elif page.locator(f'input[name="{key}"]').count():
+                page.fill(f'input[name="{key}"]', value)
+        page.click("#next")
+    page.click("#finish")
+
+
+def start(page, live_server, city_label: str) -> None:
+    page.goto(f"{live_server.url}/check/")
+    page.select_option('select[name="city"]', label=city_label)
+    page.click("#city-form [type=submit]")
+    page.wait_for_url(re.compile(r"/check/step/"))
+
+
+def test_a_jiangmen_enterprise_sees_the_tech_renovation_award_computed(page, live_server, catalogue):
+    start(page, live_server, "江门市")
+    assert page.locator("#progress").is_visible()
+    # a bad answer first: a negative amount is refused with a message, nothing recorded
+    answer_until_results(page, {"is_manufacturing": "true", "project_is_tech_renovation": "true",
+                                "project_equipment_investment": "3000",
+                                "jiangmen_received_provincial_tech_renovation_award": "true"}, steps=60)
+    page.wait_for_url(re.compile(r"/check/results/"))
+    card = page.locator('[data-incentive="jiangmen-2023-manufacturing/tech-renovation-provincial"]').first
+    assert "最高600万元" in card.inner_text()
+    assert "文件已失效" in card.inner_text()  # 江门's measures ran until 2025-12-31
+    assert "20% × 3000万元 = 600万元" in card.inner_text()
+
+
+def test_a_bad_answer_is_refused_in_the_user_language(page, live_server, catalogue):
+    start(page, live_server, "江门市")
+    for _ in range(20):
+        field = page.locator('input[name="project_equipment_investment"]')
+        if field.count():
+            field.fill("-3000")
+            page.click("#next")
+            assert "不能为负数" in page.locator("#step-form").inner_text()
+            return
+        page.click("#next")
+    pytest.fail("the questionnaire never asked for the equipment investment")
+
+
+def test_a_shaoguan_enterprise_sees_the_little_giant_award(page, live_server, catalogue):
+    start(page, live_server, "韶关市")
+    answer_until_results(page, {"title_national_little_giant": "true", "is_industrial": "true"}, steps=60)
+    page.wait_for_url(re.compile(r"/check/results/"))
+    card = page.locator('[data-incentive="shaoguan-2020-manufacturing/national-little-giant-award"]').first
+    assert "100万元" in card.inner_text()
+    assert "现行有效政策中可同时享受的最优合计" in page.locator("#best-total").inner_text()

@@ -75,27 +75,29 @@ def median_ms(rules, facts, specs, explain: bool, repeats: int) -> float:
     return statistics.median(timings) * 1000
 
 
-def batch(rules, specs, count: int, seed: int) -> tuple[float, float, int]:
+def batch(rules, specs, count: int, seed: int) -> tuple[float, float, float, int]:
     """Evaluate `count` generated enterprises against every rule (explain=False, then the best combination).
 
     Profiles are generated in chunks outside the timed part, so the figure is the engine's and memory stays flat.
-    Returns (seconds evaluating, seconds generating, eligible results seen).
+    Returns (CPU seconds evaluating, wall seconds evaluating, seconds generating, incentives selected).
+    CPU time is the fair "one core" figure: on a busy machine wall time also counts time spent waiting for it.
     """
     rng = random.Random(seed)
     by_key = {rule.key: rule for rule in rules}
-    evaluating = generating = 0.0
+    evaluating = wall = generating = 0.0
     eligible = 0
     chunk = 1000
     for done in range(0, count, chunk):
         start = time.perf_counter()
         profiles = [profile(specs, rng) for _ in range(min(chunk, count - done))]
         generating += time.perf_counter() - start
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         for facts in profiles:
             results = evaluate_all(rules, facts, on=ON, specs=specs, explain=False)
             eligible += len(best_total(results, by_key).selected)
-        evaluating += time.perf_counter() - start
-    return evaluating, generating, eligible
+        evaluating += time.process_time() - start_cpu
+        wall += time.perf_counter() - start
+    return evaluating, wall, generating, eligible
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -127,11 +129,12 @@ def main(argv: list[str] | None = None) -> int:
             ms = median_ms(rules, facts, specs, explain, args.repeats)
             target = f"< {TARGET_ONE_MS:g} ms {'ok' if ms < TARGET_ONE_MS else 'MISSED'}" if not explain else ""
             rows.append((f"one enterprise, {label}, explain={explain}", f"{ms:.3f} ms", target))
-    seconds, generating, selected = batch(rules, specs, args.profiles, args.seed)
+    seconds, wall, generating, selected = batch(rules, specs, args.profiles, args.seed)
     scaled = seconds * 100_000 / args.profiles
     rows += [
-        (f"{args.profiles} enterprises × all rules (1 core)", f"{seconds:.2f} s",
+        (f"{args.profiles} enterprises × all rules (1 core, CPU time)", f"{seconds:.2f} s",
          f"< {TARGET_BATCH_S:g} s per 100000 {'ok' if scaled < TARGET_BATCH_S else 'MISSED'}"),
+        ("  the same, wall-clock time", f"{wall:.2f} s", ""),
         ("  enterprises / second", f"{args.profiles / seconds:,.0f}", ""),
         ("  per enterprise (evaluate + best_total)", f"{seconds / args.profiles * 1000:.3f} ms", ""),
         ("  generating profiles (not timed above)", f"{generating:.2f} s", ""),

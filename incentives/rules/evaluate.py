@@ -1,6 +1,7 @@
 """Decide whether an enterprise qualifies for an incentive, and for how much: three-valued, with reasons citing the clause."""
 from __future__ import annotations
 
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -36,12 +37,16 @@ Specs = Mapping[str, FactSpec]
 
 
 class Verdict(Enum):
+    """Kleene's three truth values: a condition on facts not yet answered is UNKNOWN, not false."""
+
     TRUE = "true"
     FALSE = "false"
     UNKNOWN = "unknown"
 
 
 class Status(StrEnum):
+    """What a person is told about an incentive."""
+
     ELIGIBLE = "eligible"
     NOT_ELIGIBLE = "not_eligible"
     UNKNOWN = "unknown"
@@ -63,6 +68,8 @@ class FactValueError(TypeError):
 
 @dataclass(frozen=True)
 class AmountResult:
+    """An amount in 万元 with the working that led to it."""
+
     value: Decimal | None                 # 万元
     is_maximum: bool = False              # an upper bound: the text says 最高/不超过, or facts are missing
     steps: tuple[str, ...] = ()
@@ -99,6 +106,8 @@ class IncentiveRule:
 
 @dataclass(frozen=True)
 class Result:
+    """The verdict on one incentive for one enterprise on one day."""
+
     key: str
     status: Status
     rule_status: Status                   # the conditions alone, whatever the date
@@ -142,47 +151,32 @@ def _operand(value: object) -> object:
     return value
 
 
-_ORDERING = {
-    "gt": lambda v, x: v > x, "gte": lambda v, x: v >= x,
-    "lt": lambda v, x: v < x, "lte": lambda v, x: v <= x,
-}
+# The operator module's functions are C calls: cheaper than lambdas in the compiled leaves.
+_OPERATORS = {"eq": operator.eq, "ne": operator.ne, "gt": operator.gt, "gte": operator.ge, "lt": operator.lt,
+              "lte": operator.le, "in": lambda v, x: v in x, "not_in": lambda v, x: v not in x}
 
 
 def _compare(op: str, value: object, operand: object, fact: str) -> bool:
-    if op == "eq":
-        return value == operand
-    if op == "ne":
-        return value != operand
-    if op == "in":
-        return value in operand
-    if op == "not_in":
-        return value not in operand
     try:
-        return _ORDERING[op](value, operand)
+        return _OPERATORS[op](value, operand)
     except TypeError:
         raise FactValueError(f"事实项“{fact}”的值“{value!r}”无法与“{operand!r}”比较") from None
 
 
-def _compile_compare(node: Compare) -> Callable[[Facts], bool | None]:
-    key, op, x = node.fact, node.op, _operand(node.value)
-    # One closure per operator: no dispatch left when ~200 rules are evaluated per enterprise.
-    if op == "eq":
-        def leaf(facts):
-            v = facts.get(key)
-            return None if v is None else v == x
-    elif op == "ne":
-        def leaf(facts):
-            v = facts.get(key)
-            return None if v is None else v != x
-    elif op in ("in", "not_in"):
-        members = frozenset(x)
-        inside = op == "in"
+def _leaf_test(node: Compare) -> Callable[[object], bool]:
+    """The comparison of a leaf as a one-argument function of the fact's (known) value."""
+    x = _operand(node.value)
+    if node.op in ("in", "not_in"):
+        members, inside = frozenset(x), node.op == "in"
+        return lambda v: (v in members) is inside
+    test = _OPERATORS[node.op]
+    return lambda v: test(v, x)
 
-        def leaf(facts):
-            v = facts.get(key)
-            return None if v is None else (v in members) is inside
-    else:
-        test = _ORDERING[op]
+
+def _compile_compare(node: Compare) -> Callable[[Facts], bool | None]:
+    key, x = node.fact, _operand(node.value)
+    if node.op in ("eq", "ne", "gt", "gte", "lt", "lte"):
+        test = _OPERATORS[node.op]
 
         def leaf(facts):
             v = facts.get(key)
@@ -192,7 +186,13 @@ def _compile_compare(node: Compare) -> Callable[[Facts], bool | None]:
                 return test(v, x)
             except TypeError:
                 raise FactValueError(f"事实项“{key}”的值“{v!r}”无法与“{x!r}”比较") from None
-    return leaf
+        return leaf
+    members, inside = frozenset(x), node.op == "in"
+
+    def member(facts):
+        v = facts.get(key)
+        return None if v is None else (v in members) is inside
+    return member
 
 
 def _always(facts: Facts) -> bool:
@@ -248,13 +248,17 @@ def _compile_missing(node: Condition) -> Callable[[Facts, list], bool | None]:
     A node that turns out decided removes what its children appended, so only the deciding unknowns remain.
     """
     if isinstance(node, Compare):
-        test, key = _compile_compare(node), node.fact
+        key, test = node.fact, _leaf_test(node)
 
         def leaf(facts, out):
-            v = test(facts)
+            v = facts.get(key)
             if v is None:
                 out.append(key)
-            return v
+                return None
+            try:
+                return test(v)
+            except TypeError:
+                raise FactValueError(f"事实项“{key}”的值“{v!r}”无法与“{node.value!r}”比较") from None
         return leaf
     if isinstance(node, Not):
         inner = _compile_missing(node.item)
@@ -515,22 +519,22 @@ def clause_citation(rule: IncentiveRule) -> str:
 class _CompiledRule:
     """What evaluating a rule needs, worked out once per rule."""
 
-    __slots__ = ("test", "amount", "region", "full", "missing", "missing_anywhere", "constant_amount",
-                 "last_on", "last_state")
+    __slots__ = ("decide", "amount", "region", "full", "constant_amount", "last", "elsewhere")
 
     def __init__(self, rule: IncentiveRule):
-        self.test = compile_condition(rule.eligibility)
+        self.decide = _compile_missing(rule.eligibility)
         self.amount = _compile_amount(rule.amount)
         self.region = Compare(fact="city", op="eq", value=rule.region, label=f"企业注册地为{rule.region_name}")
         self.full = AllOf((self.region, rule.eligibility))
-        self.missing = _compile_missing(self.full)
-        self.missing_anywhere = _compile_missing(rule.eligibility)     # for ignore_region
         # an amount that depends on no fact is the same for everyone: (without, with) its steps
         self.constant_amount: tuple[AmountResult, AmountResult] | None = None if rule.amount.facts() else (
             _finish(self.amount({}, {}, False)), _finish(self.amount({}, {}, True)))
-        # a batch evaluates every enterprise on the same day, so the last answer is nearly always the one asked for
-        self.last_on: date | None = None
-        self.last_state = ""
+        # A batch evaluates every enterprise on the same day, so the last answer is nearly always the one asked
+        # for. Caches are single tuples, replaced whole, so threads sharing a rule never see half of one.
+        self.last: tuple[date | None, str] = (None, "")
+        # Most rules are of another city; with a fixed amount their brief result is the same for every
+        # enterprise, and results are immutable, so one is shared: (date, result).
+        self.elsewhere: tuple[date, Result] | None = None
 
 
 def availability(rule: IncentiveRule, on: date) -> str:
@@ -585,11 +589,10 @@ def evaluate(rule: IncentiveRule, facts: Facts, *, on: date, specs: Specs, ignor
 
 def _evaluate(rule: IncentiveRule, facts: Facts, on: date, specs: Specs, ignore_region: bool, explain: bool) -> Result:
     compiled = rule._compiled
-    if compiled.last_on == on:
-        state = compiled.last_state
-    else:
-        state = compiled.last_state = availability(rule, on)
-        compiled.last_on = on
+    seen_on, state = compiled.last
+    if seen_on != on:
+        state = availability(rule, on)
+        compiled.last = (on, state)
     missing: tuple[str, ...] = ()
     reasons: tuple[str, ...] = ()
     if explain:
@@ -609,15 +612,22 @@ def _evaluate(rule: IncentiveRule, facts: Facts, on: date, specs: Specs, ignore_
             city = facts.get("city")
             region = None if city is None else city == rule.region
         if region is False:
+            constant = compiled.constant_amount
+            if constant is not None:
+                shared = compiled.elsewhere
+                if shared is None or shared[0] != on:
+                    shared = compiled.elsewhere = (on, _new_result(rule.key, _NOT_ELIGIBLE, _NOT_ELIGIBLE, state,
+                                                                  (), (), constant[False]))
+                return shared[1]
             verdict = False
         else:
-            verdict = compiled.test(facts)
-            if verdict is True and region is None:
-                verdict = None
-        if verdict is None:
             unknown = []
-            (compiled.missing_anywhere if ignore_region else compiled.missing)(facts, unknown)
-            missing = _ranked(unknown)
+            verdict = compiled.decide(facts, unknown)
+            if region is None and verdict is not False:
+                verdict = None
+                unknown.insert(0, "city")
+            if verdict is None:
+                missing = _ranked(unknown)
     rule_status = _STATUS[verdict]
     constant = compiled.constant_amount
     amount = _finish(compiled.amount(facts, specs, explain)) if constant is None else constant[explain]

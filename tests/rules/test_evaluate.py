@@ -1,6 +1,7 @@
 """The evaluator as an enterprise would check it: Kleene verdicts, the facts still asked for, amounts worked out."""
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import random
 from datetime import date
@@ -483,6 +484,13 @@ def test_explain_false_gives_the_same_verdicts_and_amounts_without_the_words():
         assert [(r.status, r.rule_status, r.missing, r.amount.value) for r in quiet] == \
                [(r.status, r.rule_status, r.missing, r.amount.value) for r in loud]
         assert all(r.reasons == () and r.amount.steps == () for r in quiet)
+
+
+def test_results_are_ordinary_frozen_values():
+    result = evaluate(rule(TECH_RENOVATION, JIANGMEN_PROVINCIAL), JIANGMEN_FACTS, on=ON, specs=SPECS, explain=False)
+    assert result == dataclasses.replace(result) and hash(result.amount) == hash(dataclasses.replace(result.amount))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.status = Status.ELIGIBLE
 
 
 def test_pending_facts_ask_first_what_decides_most():

@@ -12,6 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
+from applications.selectors import enterprise_of
+from applications.services import enterprise_answers_save
+
 from .eligibility import evaluate_enterprise, today
 from .models import Fact
 from .questionnaire import QUESTIONS_PER_STEP, State, StepForm, typed_answers
@@ -36,8 +39,19 @@ class CheckStartView(FormView):
     template_name = "incentives/check_start.html"
     form_class = CityForm
 
+    def dispatch(self, request, *args, **kwargs):
+        self.enterprise = enterprise_of(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"city": self.enterprise.city} if self.enterprise else {}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(enterprise=self.enterprise, **kwargs)
+
     def form_valid(self, form):
-        State(self.request.session).start(form.cleaned_data["city"])
+        saved = self.enterprise.answers if self.enterprise else None
+        State(self.request.session).start(form.cleaned_data["city"], saved=saved)
         return redirect("incentives:check_step")
 
 
@@ -100,6 +114,9 @@ class CheckStepView(TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         self.state.record(form.keys, form.values)
+        enterprise = enterprise_of(request.user)
+        if enterprise is not None:  # reused next time; the step was validated whole, so nothing is half-saved
+            enterprise_answers_save(enterprise_id=enterprise.pk, answers=self.state.answers, by=request.user)
         if "finish" in request.POST:
             return redirect("incentives:check_results")
         return redirect("incentives:check_step")

@@ -33,8 +33,10 @@ class State:
     def city(self) -> str | None:
         return self.answers.get("city")  # type: ignore[return-value]
 
-    def start(self, city: str) -> None:
-        self.answers = {**{k: v for k, v in self.answers.items() if k != "city"}, "city": city}
+    def start(self, city: str, saved: dict | None = None) -> None:
+        """Begin again for a city, keeping the answers given so far (or those saved for the enterprise)."""
+        previous = saved if saved is not None else self.answers
+        self.answers = {**{k: v for k, v in previous.items() if k != "city"}, "city": city}
         self.asked, self.steps, self.current = ["city"], [["city"]], []
         self.save()
 

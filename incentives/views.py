@@ -76,5 +76,7 @@ class IncentiveDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(presented=present_incentive(self.object), today=today())
+        excluded = self.object.document.incentives.filter(key__in=self.object.excludes).only("key", "name") \
+            if self.object.excludes else []
+        context.update(presented=present_incentive(self.object), today=today(), excluded=excluded)
         return context

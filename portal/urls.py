@@ -10,5 +10,6 @@ admin.site.index_title = _("管理")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("applications.urls")),
     path("", include("incentives.urls")),
 ]

@@ -33,3 +33,11 @@ def facts_loaded(db):
 @pytest.fixture
 def administrator(db, django_user_model):
     return django_user_model.objects.create_superuser("root", "root@example.com", "pw-for-tests-only")
+
+
+@pytest.fixture
+def applicant(db):
+    """A finance officer signed up for an enterprise of 江门, with no answers saved yet."""
+    from tests.factories import MembershipFactory
+
+    return MembershipFactory().user

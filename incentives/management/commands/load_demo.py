@@ -6,7 +6,11 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from applications.models import Enterprise, Membership
+
 DEMO_ADMIN = ("admin", "portal-admin-2026")
+DEMO_ENTERPRISE_USER = ("jiangmen-demo", "enterprise-demo-2026")
+DEMO_ENTERPRISE = {"name": "江门示例制造有限公司", "credit_code": "91440700MA5DEMO001", "city": "jiangmen"}
 
 
 class Command(BaseCommand):
@@ -24,3 +28,11 @@ class Command(BaseCommand):
             user.set_password(password)
             user.save()
             self.stdout.write(self.style.SUCCESS(f"已创建管理员账号 {username}"))
+        enterprise, _ = Enterprise.objects.get_or_create(credit_code=DEMO_ENTERPRISE["credit_code"],
+                                                         defaults=DEMO_ENTERPRISE)
+        member, created = User.objects.get_or_create(username=DEMO_ENTERPRISE_USER[0])
+        if created:
+            member.set_password(DEMO_ENTERPRISE_USER[1])
+            member.save()
+            Membership.objects.create(user=member, enterprise=enterprise)
+            self.stdout.write(self.style.SUCCESS(f"已创建企业演示账号 {member.username}（{enterprise.name}）"))

@@ -122,6 +122,15 @@ class CheckStepView(TemplateView):
         return redirect("incentives:check_step")
 
 
+def _shown(fact: Fact, value: object) -> str:
+    """An answer as the person gave it: 是/否, the choice's label, or the number."""
+    if isinstance(value, bool):
+        return str(_("是") if value else _("否"))
+    if fact.type == Fact.Type.CHOICE:
+        return fact.choice_label(str(value))
+    return str(value)
+
+
 class CheckResultsView(TemplateView):
     template_name = "incentives/check_results.html"
 
@@ -148,7 +157,7 @@ class CheckResultsView(TemplateView):
             combination_as_written=best_total([replace(r, status=r.rule_status) for r in evaluation.results],
                                               evaluation.rules),
             city=facts["city"].choice_label(self.state.city) if "city" in facts else self.state.city,
-            answers=[(facts[k], v) for k, v in self.state.answers.items() if k in facts],
+            answers=[(facts[k], _shown(facts[k], v)) for k, v in self.state.answers.items() if k in facts],
         )
         return context
 
@@ -157,7 +166,11 @@ class CompareForm(forms.Form):
     project_equipment_investment = forms.DecimalField(label=_("项目新设备（生产设备）购置额（万元）"), min_value=Decimal(0),
                                                       max_digits=14, decimal_places=4, initial=Decimal(3000))
     project_fixed_asset_investment = forms.DecimalField(label=_("项目固定资产投资额（万元）"), min_value=Decimal(0),
-                                                        max_digits=14, decimal_places=4, required=False)
+                                                        max_digits=14, decimal_places=4, required=False,
+                                                        help_text=_("不填则按设备购置额计"))
+    project_total_investment = forms.DecimalField(label=_("项目总投资额（万元）"), min_value=Decimal(0),
+                                                  max_digits=14, decimal_places=4, required=False,
+                                                  help_text=_("不填则按固定资产投资额计"))
     is_manufacturing = forms.BooleanField(label=_("制造业企业"), required=False, initial=True)
     above_designated_size = forms.BooleanField(label=_("规模以上工业企业"), required=False, initial=True)
     project_is_tech_renovation = forms.BooleanField(label=_("技术改造项目"), required=False, initial=True)
@@ -182,18 +195,32 @@ class CompareView(TemplateView):
         columns = []
         if form.is_valid():
             facts = {key: value for key, value in form.cleaned_data.items() if value is not None}
+            # an equipment upgrade: unless told otherwise, its investment is its equipment
             facts.setdefault("project_fixed_asset_investment", facts["project_equipment_investment"])
+            facts.setdefault("project_total_investment", facts["project_fixed_asset_investment"])
+            if facts.get("is_manufacturing"):
+                facts["is_industrial"] = True  # manufacturing is a branch of industry
             evaluation = evaluate_enterprise(facts, ignore_region=True)
+            project_facts = {key for key in facts if key.startswith("project_")}
             by_region: dict[str, dict] = {}
             for result in evaluation.results:
                 incentive = evaluation.incentives[result.key]
-                if result.rule_status != "eligible" or result.amount.value is None:
+                rule = evaluation.rules[result.key]
+                certain = (result.rule_status == "eligible" and result.amount.value is not None
+                           and not result.amount.missing)
+                # shown apart: open on other questions, or its amount needs more than this project's figures,
+                # when the amount rests on this project at all
+                possible = (not certain and result.rule_status != "not_eligible"
+                            and result.amount.value is not None and rule.amount.facts() & project_facts)
+                if not (certain or possible):
                     continue
                 column = by_region.setdefault(incentive.document.region, {
-                    "region": incentive.document.region_name, "document": incentive.document, "rows": []})
-                column["rows"].append((result, incentive))
+                    "region": incentive.document.region_name, "document": incentive.document, "rows": [],
+                    "possible": []})
+                column["rows" if certain else "possible"].append((result, incentive))
             for column in by_region.values():
                 column["rows"].sort(key=lambda row: row[0].amount.value, reverse=True)
+                column["possible"].sort(key=lambda row: row[0].amount.value, reverse=True)
             columns = sorted(by_region.values(), key=lambda c: c["region"])
             for column in columns:
                 keys = {result.key for result, _ in column["rows"]}

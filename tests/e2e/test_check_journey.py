@@ -64,3 +64,17 @@ def test_a_shaoguan_enterprise_sees_the_little_giant_award(page, live_server, ca
     card = page.locator('[data-incentive="shaoguan-2020-manufacturing/national-little-giant-award"]').first
     assert "100万元" in card.inner_text()
     assert "现行有效政策中可同时享受的最优合计" in page.locator("#best-total").inner_text()
+
+
+def test_the_city_comparison_shows_each_city_for_a_3000_wan_upgrade(page, live_server, catalogue):
+    page.goto(f"{live_server.url}/check/compare/")
+    page.fill('input[name="project_equipment_investment"]', "3000")
+    page.click("#compare-form [type=submit]")
+    jiangmen = page.locator('[data-region="jiangmen"]')
+    assert "最高600万元" in jiangmen.locator(
+        '[data-incentive="jiangmen-2023-manufacturing/tech-renovation-provincial"]').inner_text()
+    shenzhen = page.locator('[data-region="shenzhen"]')
+    assert "20% × 3000万元 = 600万元" in shenzhen.locator(
+        '[data-incentive="shenzhen-manufacturing-draft/tech-renovation-grant"]').inner_text()
+    assert "征求意见稿" in shenzhen.inner_text()
+    page.screenshot(path="/tmp/e2e-screenshots/compare.png", full_page=True)

@@ -1,0 +1,122 @@
+"""The questionnaire, its results and the city comparison, through Django's test client."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from incentives.eligibility import current_incentives, rule_of
+from incentives.selectors import known_fact_specs
+
+pytestmark = pytest.mark.django_db
+
+
+def start(client, city: str) -> None:
+    response = client.post(reverse("incentives:check_start"), {"city": city})
+    assert response.status_code == 302
+
+
+def step_fields(client) -> list[str]:
+    response = client.get(reverse("incentives:check_step"))
+    if response.status_code == 302:
+        return []
+    return list(response.context["form"].fields)
+
+
+def test_the_questionnaire_needs_a_city_first(client, catalogue):
+    assert client.get(reverse("incentives:check_step"))["Location"] == reverse("incentives:check_start")
+    response = client.post(reverse("incentives:check_start"), {"city": "atlantis"})
+    assert response.status_code == 200 and response.context["form"].errors["city"]
+
+
+@pytest.mark.parametrize("city", ["jiangmen", "shaoguan", "zhumadian"])
+def test_it_never_asks_a_fact_that_no_incentive_of_the_city_uses(client, catalogue, city):
+    specs = known_fact_specs()
+    used = set()
+    for incentive in current_incentives(regions=[city]):
+        rule = rule_of(incentive, specs)
+        used |= rule.eligibility.facts() | rule.amount.facts()
+    start(client, city)
+    asked = []
+    for _ in range(100):
+        fields = step_fields(client)
+        if not fields:
+            break
+        asked.extend(fields)
+        client.post(reverse("incentives:check_step"), {})
+    assert asked and set(asked) <= used
+    assert len(asked) == len(set(asked))  # nothing asked twice
+
+
+def test_the_first_step_asks_what_decides_the_most(client, catalogue):
+    start(client, "jiangmen")
+    assert "is_manufacturing" in step_fields(client)
+
+
+def test_going_back_shows_the_same_questions_with_the_answers_kept(client, catalogue):
+    start(client, "jiangmen")
+    first = step_fields(client)
+    client.post(reverse("incentives:check_step"), {"is_manufacturing": "true"})
+    assert step_fields(client) != first
+    client.get(reverse("incentives:check_step") + "?back=1")
+    response = client.get(reverse("incentives:check_step"))
+    assert list(response.context["form"].fields) == first
+    assert 'value="true" checked' in response.content.decode() or \
+        re.search(r'name="is_manufacturing" value="true"[^>]*checked', response.content.decode())
+
+
+def test_a_bad_answer_is_shown_and_nothing_of_the_step_is_kept(client, catalogue):
+    start(client, "jiangmen")
+    fields = []
+    for _ in range(20):
+        fields = step_fields(client)
+        if "project_equipment_investment" in fields:
+            break
+        client.post(reverse("incentives:check_step"), {})
+    data = {key: "" for key in fields}
+    data["project_equipment_investment"] = "-1"
+    data["is_manufacturing"] = "true"
+    response = client.post(reverse("incentives:check_step"), data)
+    assert "不能为负数" in response.content.decode()
+    answers = client.session["questionnaire"]["answers"]
+    assert "project_equipment_investment" not in answers
+
+
+def test_the_results_show_the_amount_the_steps_and_the_best_total(client, catalogue):
+    session = client.session
+    session["questionnaire"] = {"answers": {"city": "jiangmen", "is_manufacturing": True,
+                                            "project_is_tech_renovation": True,
+                                            "project_equipment_investment": "3000",
+                                            "jiangmen_received_provincial_tech_renovation_award": False},
+                                "asked": ["city"], "steps": [["city"]], "current": []}
+    session.save()
+    html = client.get(reverse("incentives:check_results")).content.decode()
+    eligible = html[html.index('id="eligible"'):html.index('id="unknown"')]
+    assert "jiangmen-2023-manufacturing/tech-renovation-provincial" in eligible
+    assert "20% × 3000万元 = 600万元" in eligible and "最高600万元" in eligible
+    assert "文件已失效" in eligible
+    # the provincial and municipal awards exclude each other: the larger counts in the total as written
+    assert "若按文件条文测算" in html
+    total = html[html.index('id="best-total-as-written"'):]
+    assert "其中有不能同时享受的项目" in html and "万元" in total
+
+
+def test_the_comparison_puts_the_cities_side_by_side(client, catalogue):
+    response = client.get(reverse("incentives:check_compare"), {
+        "project_equipment_investment": "3000", "is_manufacturing": "on", "above_designated_size": "on",
+        "project_is_tech_renovation": "on"})
+    columns = {c["document"].region: c for c in response.context["columns"]}
+    assert {"jiangmen", "shenzhen", "shaoguan", "heyuan"} <= set(columns)
+    jiangmen = {result.key: result.amount.value for result, _ in columns["jiangmen"]["rows"]}
+    assert jiangmen["jiangmen-2023-manufacturing/tech-renovation-provincial"] == 600
+    shenzhen = {result.key: result.amount.value for result, _ in columns["shenzhen"]["rows"]}
+    assert shenzhen["shenzhen-manufacturing-draft/tech-renovation-grant"] == 600  # 20% of 3000, cap 5000
+    shaoguan = {result.key: result.amount.value for result, _ in columns["shaoguan"]["possible"]}
+    assert shaoguan["shaoguan-2020-manufacturing/tech-renovation-award"] == 50  # 5% of 3000 = 150, capped at 50
+
+
+def test_the_comparison_refuses_a_negative_investment(client, catalogue):
+    response = client.get(reverse("incentives:check_compare"), {"project_equipment_investment": "-5"})
+    assert response.context["columns"] == []
+    assert response.context["form"].errors["project_equipment_investment"]

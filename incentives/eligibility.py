@@ -10,10 +10,9 @@ from django.utils import timezone
 from .models import Incentive
 from .rules.answers import AnswerError, coerce_answers
 from .rules.combine import Combination, best_total
-from .rules.evaluate import IncentiveRule, Result, evaluate_all
+from .rules.evaluate import IncentiveRule, Result, build_rule, evaluate_all
 from .rules.figures import format_money
 from .rules.model import FactSpec
-from .rules.parse import parse_amount, parse_condition
 from .selectors import known_fact_specs
 
 # Loaded versions never change, so a rule built once for an incentive row holds for good.
@@ -26,18 +25,17 @@ def today() -> dt.date:
 
 
 def rule_of(incentive: Incentive, specs: Mapping[str, FactSpec]) -> IncentiveRule:
+    """The engine's rule for a loaded incentive, built as for its fixture file (the stored data is the file's)."""
     rule = _RULES.get(incentive.pk)
     if rule is None:
         document = incentive.document
-        rule = IncentiveRule(
-            key=f"{document.key}/{incentive.key}", name=incentive.name, document_key=document.key,
-            document_title=document.title, region=document.region, region_name=document.region_name,
-            clause_number=incentive.clause.number,
-            eligibility=parse_condition(incentive.eligibility, specs, "eligibility"),
-            amount=parse_amount(incentive.amount, specs, "amount"),
-            excludes=frozenset(f"{document.key}/{key}" for key in incentive.excludes),
-            document_status=document.status, effective_from=document.effective_from,
-            effective_to=document.effective_to, window_from=incentive.window_from, window_to=incentive.window_to,
+        rule = build_rule(
+            {"key": document.key, "title": document.title, "region": document.region, "status": document.status,
+             "effective_from": document.effective_from, "effective_to": document.effective_to},
+            {"key": incentive.key, "name": incentive.name, "clause": incentive.clause.number,
+             "eligibility": incentive.eligibility, "amount": incentive.amount, "excludes": incentive.excludes,
+             "window": {"from": incentive.window_from, "to": incentive.window_to}},
+            specs,
         )
         _RULES[incentive.pk] = rule
     return rule

@@ -1,5 +1,6 @@
 """Production: no defaults for secrets, HTTPS only, PostgreSQL and Redis required."""
 from .base import *  # noqa: F401,F403
+from .base import STORAGES as _BASE_STORAGES
 from .base import env
 
 DEBUG = False
@@ -21,7 +22,5 @@ CSRF_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 X_FRAME_OPTIONS = "DENY"
 
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
+STORAGES = {**_BASE_STORAGES,
+            "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}

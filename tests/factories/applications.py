@@ -2,7 +2,14 @@
 import factory
 from django.contrib.auth import get_user_model
 
+from applications.credit_code import check_character
 from applications.models import Enterprise, Membership
+
+
+def valid_credit_code(n: int) -> str:
+    """A well-formed code of a 江门 company, with its check character (GB 32100-2015)."""
+    first17 = f"91440700MA{n:07d}"
+    return first17 + check_character(first17)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -18,7 +25,7 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
         model = Enterprise
 
     name = factory.Sequence(lambda n: f"测试制造有限公司{n}")
-    credit_code = factory.Sequence(lambda n: f"91440700TEST{n:06d}")
+    credit_code = factory.Sequence(lambda n: valid_credit_code(n))
     city = "jiangmen"
 
     class Params:

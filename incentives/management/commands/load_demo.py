@@ -10,7 +10,7 @@ from applications.models import Enterprise, Membership
 
 DEMO_ADMIN = ("admin", "portal-admin-2026")
 DEMO_ENTERPRISE_USER = ("jiangmen-demo", "enterprise-demo-2026")
-DEMO_ENTERPRISE = {"name": "江门示例制造有限公司", "credit_code": "91440700MA5DEMO001", "city": "jiangmen"}
+DEMO_ENTERPRISE = {"name": "江门示例制造有限公司", "credit_code": "91440700MA52DEMQ04", "city": "jiangmen"}
 
 
 class Command(BaseCommand):

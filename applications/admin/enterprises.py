@@ -1,7 +1,7 @@
 """Admin of enterprises and their members."""
 from django.contrib import admin
 
-from .models import Enterprise, Membership
+from ..models import Enterprise, Membership
 
 
 class MembershipInline(admin.TabularInline):

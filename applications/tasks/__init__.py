@@ -1,0 +1,1 @@
+"""Celery tasks of applying and review; autodiscovery imports this package, which imports each module."""

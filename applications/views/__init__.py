@@ -1,0 +1,1 @@
+"""Views of the enterprise's side: accounts, rounds, applications."""

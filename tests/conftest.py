@@ -41,3 +41,10 @@ def applicant(db):
     from tests.factories import MembershipFactory
 
     return MembershipFactory().user
+
+
+@pytest.fixture(autouse=True)
+def private_files(settings, tmp_path):
+    """Attachments and PDFs of each test in a folder of its own, never the portal's."""
+    settings.PRIVATE_ROOT = tmp_path / "private"
+    return settings.PRIVATE_ROOT

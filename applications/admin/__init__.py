@@ -1,2 +1,3 @@
 """Admin of enterprises, rounds, and the review of applications by departments."""
 from . import enterprises  # noqa: F401
+from . import rounds  # noqa: F401,E402

@@ -68,6 +68,13 @@ class Round(TimeStamped):
     def grace_until(self) -> dt.datetime:
         return self.closes_at + dt.timedelta(hours=self.grace_hours)
 
+    def phase_label_at(self, at: dt.datetime) -> str:
+        return str(self.Phase(self.phase_at(at)).label)
+
+    def days_left_at(self, at: dt.datetime) -> int:
+        """Whole days until closing, counting today while it is still open."""
+        return max((self.closes_at - at).days, 0)
+
     def phase_at(self, at: dt.datetime) -> str:
         if at < self.opens_at:
             return self.Phase.UPCOMING

@@ -86,7 +86,7 @@ PRIVATE_ROOT = env.path("DJANGO_PRIVATE_ROOT", default=BASE_DIR / "private")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    "private": {"BACKEND": "applications.storage.PrivateStorage", "OPTIONS": {"location": str(PRIVATE_ROOT)}},
+    "private": {"BACKEND": "applications.storage.PrivateStorage"},
 }
 # Uploads of supporting documents (the types are checked by content, not by name).
 ATTACHMENT_MAX_BYTES = env.int("PORTAL_ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)

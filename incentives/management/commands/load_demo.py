@@ -1,15 +1,26 @@
 """python manage.py load_demo: the facts, all policy fixtures and the demo accounts, for the embedded portal."""
+import datetime as dt
 import os
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
-from applications.models import Enterprise, Membership
+from applications.models import Enterprise, Membership, Round
+from applications.rounds import documents_required_of, round_problems
+from incentives.models import Department, Incentive
 
 DEMO_ADMIN = ("admin", "portal-admin-2026")
 DEMO_ENTERPRISE_USER = ("jiangmen-demo", "enterprise-demo-2026")
+# One open round, so that the whole journey (check → apply → submit) works on a fresh machine; 韶关's document
+# is the one in force among the seeds.
+DEMO_ROUND = {"name": "【演示】韶关市制造业高质量发展奖补申报（第一批）", "department": "shaoguan-gxj",
+              "incentives": ["national-little-giant-award", "provincial-specialized-sme-award", "tech-renovation-award",
+                             "small-tech-renovation-subsidy", "new-above-size-small-micro-award"],
+              "days_open": 30, "grace_hours": 48, "budget": Decimal("5000")}
 DEMO_ENTERPRISE = {"name": "江门示例制造有限公司", "credit_code": "91440700MA52DEMQ04", "city": "jiangmen"}
 
 
@@ -36,3 +47,25 @@ class Command(BaseCommand):
             member.save()
             Membership.objects.create(user=member, enterprise=enterprise)
             self.stdout.write(self.style.SUCCESS(f"已创建企业演示账号 {member.username}（{enterprise.name}）"))
+
+        self._demo_round()
+
+    def _demo_round(self) -> None:
+        if Round.objects.filter(name=DEMO_ROUND["name"]).exists():
+            return
+        incentives = list(Incentive.objects.filter(document__is_current=True, document__region="shaoguan",
+                                                   key__in=DEMO_ROUND["incentives"]).select_related("document"))
+        department = Department.objects.filter(key=DEMO_ROUND["department"]).first()
+        now = timezone.now()
+        if department is None or round_problems(incentives, transitional_basis="", on=timezone.localdate(now)):
+            self.stdout.write(self.style.WARNING("未创建演示申报批次：韶关政策数据未加载或不可申报。"))
+            return
+        round_ = Round.objects.create(
+            name=DEMO_ROUND["name"], region="shaoguan", accepting_department=department,
+            opens_at=now - dt.timedelta(days=1), closes_at=now + dt.timedelta(days=DEMO_ROUND["days_open"]),
+            grace_hours=DEMO_ROUND["grace_hours"], budget=DEMO_ROUND["budget"],
+            documents_required=documents_required_of(incentives),
+            notice="本批次为演示数据，用于体验在线申报流程：选择项目 → 填写 → 上传材料 → 预览 → 提交。",
+        )
+        round_.incentives.set(incentives)
+        self.stdout.write(self.style.SUCCESS(f"已创建演示申报批次：{round_.name}"))

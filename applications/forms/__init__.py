@@ -1,0 +1,1 @@
+"""Forms of the enterprise's side, by concern."""

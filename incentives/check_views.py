@@ -11,7 +11,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
-from applications.selectors import enterprise_of
+from applications.selectors import enterprise_of, open_rounds_by_incentive
+from applications.services import now
 from applications.services import enterprise_answers_save
 
 from .eligibility import evaluate_enterprise, today
@@ -157,6 +158,8 @@ class CheckResultsView(TemplateView):
                                               evaluation.rules),
             city=facts["city"].choice_label(self.state.city) if "city" in facts else self.state.city,
             answers=[(facts[k], _shown(facts[k], v)) for k, v in self.state.answers.items() if k in facts],
+            rounds=open_rounds_by_incentive((i.pk for _, i in evaluation.by_rule_status("eligible") + [
+                (r, i) for r, i, _q in unknown]), now()),
         )
         return context
 

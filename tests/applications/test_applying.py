@@ -191,3 +191,11 @@ def test_my_applications_lists_status_and_the_timeline(client, little_giant_roun
     assert application.reference in listing and "已提交，待受理" in listing
     detail = client.get(reverse("applying:application_detail", args=[application.pk])).content.decode()
     assert "创建草稿" in detail and "提交申报" in detail
+
+
+def test_results_link_each_incentive_to_its_open_round_or_say_none_is_open(client, little_giant_round):
+    client.post(reverse("incentives:check_start"), {"city": "shaoguan"})
+    page = client.get(reverse("incentives:check_results")).content.decode()
+    round_url = reverse("applying:round_detail", args=[little_giant_round.pk])
+    assert f'href="{round_url}#round-incentives">立即申报' in page
+    assert "目前没有开放的申报批次" in page  # the incentives no round includes

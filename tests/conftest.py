@@ -48,3 +48,15 @@ def private_files(settings, tmp_path):
     """Attachments and PDFs of each test in a folder of its own, never the portal's."""
     settings.PRIVATE_ROOT = tmp_path / "private"
     return settings.PRIVATE_ROOT
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip the tests marked `postgres` unless the database is PostgreSQL (row locks do nothing on SQLite)."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://... (CI does)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)

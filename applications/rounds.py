@@ -33,11 +33,38 @@ def round_problems(incentives: list[Incentive], *, transitional_basis: str, on: 
     return problems
 
 
-def documents_required_of(incentives: list[Incentive]) -> list[str]:
-    """The documents the policy data lists for these incentives, each once, in order."""
-    seen: list[str] = []
-    for incentive in incentives:
-        for doc in incentive.documents_required or []:
-            if doc not in seen:
-                seen.append(doc)
-    return seen
+def documents_required_of(incentives: list[Incentive]) -> dict:
+    """The documents the policy data lists for each incentive, keyed as the round stores them."""
+    return {"common": [], "by_incentive": {f"{i.document.key}/{i.key}": list(i.documents_required or [])
+                                           for i in incentives}}
+
+
+def documents_text(required: dict, names: dict[str, str] | None = None) -> str:
+    """The round's documents as administrators edit them: common lines first, then a [key] heading per incentive."""
+    names = names or {}
+    lines = list(required.get("common", []))
+    for key, docs in required.get("by_incentive", {}).items():
+        lines.append(f"[{key}] {names.get(key, '')}".rstrip())
+        lines.extend(docs)
+    return "\n".join(lines)
+
+
+def documents_parse(text: str, known_keys: set[str]) -> tuple[dict, list[str]]:
+    """Read the edited text back; a heading naming no incentive of the round is a problem, said by its line."""
+    required: dict = {"common": [], "by_incentive": {}}
+    problems: list[str] = []
+    current: list[str] = required["common"]
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        if line.startswith("["):
+            key = line[1:line.find("]")] if "]" in line else ""
+            if key not in known_keys:
+                problems.append(_("第%(n)d行：[%(key)s] 不是本批次所选项目的代码。") % {"n": number, "key": key})
+                current = []
+                continue
+            current = required["by_incentive"].setdefault(key, [])
+        elif line not in current:
+            current.append(line)
+    return required, problems

@@ -9,34 +9,27 @@ from django.utils.translation import gettext_lazy as _
 from incentives.models import Incentive
 
 from ..models import Round
-from ..rounds import documents_required_of, round_problems
-
-
-class DocumentsField(forms.CharField):
-    """A list of document names, one per line."""
-
-    widget = forms.Textarea(attrs={"rows": 5})
-
-    def prepare_value(self, value):
-        return "\n".join(value) if isinstance(value, list) else value
-
-    def to_python(self, value):
-        return [line.strip() for line in (value or "").splitlines() if line.strip()]
+from ..rounds import documents_parse, documents_required_of, documents_text, round_problems
 
 
 class RoundForm(forms.ModelForm):
-    documents_required = DocumentsField(label=_("申报材料清单"), required=False,
-                                        help_text=_("每行一项；留空则按所选项目的政策数据填入，保存后可再修改"))
+    documents_text = forms.CharField(
+        label=_("申报材料清单"), required=False, widget=forms.Textarea(attrs={"rows": 12, "cols": 80}),
+        help_text=_("每行一项。开头几行是所有项目共同需要的材料；“[文件代码/项目代码]”一行之后是该项目的材料。"
+                    "留空则按所选项目的政策数据填入，保存后可再修改。"))
 
     class Meta:
         model = Round
         fields = ["name", "incentives", "accepting_department", "opens_at", "closes_at", "grace_hours", "budget",
-                  "documents_required", "notice", "transitional_basis", "publicity_days"]
+                  "notice", "transitional_basis", "publicity_days"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["incentives"].queryset = Incentive.objects.filter(document__is_current=True) \
             .select_related("document").order_by("document__region", "document__key", "position")
+        if self.instance.pk:
+            names = {f"{i.document.key}/{i.key}": i.name for i in self.instance.incentives.select_related("document")}
+            self.initial["documents_text"] = documents_text(self.instance.documents_required, names)
 
     def clean(self):
         cleaned = super().clean()
@@ -49,7 +42,13 @@ class RoundForm(forms.ModelForm):
             self.add_error("incentives", problem)
         if incentives and not self.errors:
             cleaned["region"] = incentives[0].document.region
-            if not cleaned.get("documents_required"):
+            text = (cleaned.get("documents_text") or "").strip()
+            if text:
+                required, problems = documents_parse(text, {f"{i.document.key}/{i.key}" for i in incentives})
+                for problem in problems:
+                    self.add_error("documents_text", problem)
+                cleaned["documents_required"] = required
+            else:
                 cleaned["documents_required"] = documents_required_of(incentives)
         return cleaned
 

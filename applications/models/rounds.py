@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from django.conf import settings
 from django.db import models
@@ -40,8 +41,9 @@ class Round(TimeStamped):
         _("补交宽限（小时）"), default=0,
         help_text=_("截止前已开始填写的申报，可在截止后此时限内提交"))
     budget = models.DecimalField(_("资金预算（万元）"), max_digits=14, decimal_places=2, null=True, blank=True)
-    documents_required = models.JSONField(_("申报材料清单"), default=list, blank=True,
-                                          help_text=_("每行一项；默认取自政策数据文件"))
+    documents_required = models.JSONField(
+        _("申报材料清单"), default=dict, blank=True,
+        help_text=_("所有申报共同需要的材料（common），以及每个项目各自需要的材料（按“文件代码/项目代码”）"))
     notice = models.TextField(_("申报通知"), blank=True)
     transitional_basis = models.TextField(
         _("过渡期依据"), blank=True,
@@ -68,12 +70,19 @@ class Round(TimeStamped):
     def grace_until(self) -> dt.datetime:
         return self.closes_at + dt.timedelta(hours=self.grace_hours)
 
+    def documents_for(self, incentive: Incentive) -> list[str]:
+        """The documents an application for this incentive must upload: the round's common ones, then its own."""
+        required = self.documents_required or {}
+        own = required.get("by_incentive", {}).get(f"{incentive.document.key}/{incentive.key}", [])
+        return list(dict.fromkeys([*required.get("common", []), *own]))
+
     def phase_label_at(self, at: dt.datetime) -> str:
         return str(self.Phase(self.phase_at(at)).label)
 
     def days_left_at(self, at: dt.datetime) -> int:
-        """Whole days until closing, counting today while it is still open."""
-        return max((self.closes_at - at).days, 0)
+        """Days until closing, a part of a day counting as one (closing in 2 hours: 1 day left)."""
+        seconds = (self.closes_at - at).total_seconds()
+        return max(math.ceil(seconds / 86400), 0)
 
     def phase_at(self, at: dt.datetime) -> str:
         if at < self.opens_at:

@@ -180,7 +180,7 @@ def attachment_add(*, application_id: int, requirement: str, upload, sniffed: Sn
     """Store a checked upload for one of the round's required documents; refuse past the per-application limit."""
     application = _locked(application_id)
     _editable(application, by)
-    required = list(application.round.documents_required)
+    required = application.round.documents_for(application.incentive)
     if requirement not in required:
         raise ApplicationRefused(_("请选择本批次要求的材料。"), code="requirement")
     used = sum(a.size for a in _live_attachments(application))
@@ -261,7 +261,7 @@ def _submission_problems(application: Application, judgement: Judgement, at: dt.
     if refusal:
         problems.append(refusal)
     present = {a.requirement for a in _live_attachments(application)}
-    missing_docs = [doc for doc in round_.documents_required if doc not in present]
+    missing_docs = [doc for doc in round_.documents_for(application.incentive) if doc not in present]
     if missing_docs:
         problems.append(_("还需上传：%(docs)s") % {"docs": "、".join(missing_docs)})
     return problems

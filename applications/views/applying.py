@@ -80,7 +80,8 @@ class RoundDetailView(DetailView):
         incentives = self.object.incentives.select_related("document", "clause").order_by("document", "position")
         enterprise = enterprise_of(self.request.user)
         context.update(phase=self.object.phase_at(at), days_left=self.object.days_left_at(at),
-                       incentives=incentives, enterprise=enterprise)
+                       incentives=[(i, self.object.documents_for(i)) for i in incentives], enterprise=enterprise,
+                       common_documents=(self.object.documents_required or {}).get("common", []))
         return context
 
 
@@ -159,7 +160,7 @@ class ApplicationStepView(_OwnApplication, TemplateView):
             initial = {"requested_amount": app.requested_amount} if app.requested_amount is not None else {}
             return AmountForm(data, initial=initial)
         if self.step == "attachments":
-            return AttachmentForm(data, files, requirements=list(app.round.documents_required))
+            return AttachmentForm(data, files, requirements=app.round.documents_for(app.incentive))
         return SubmitForm(data)
 
     def get_context_data(self, **kwargs):
@@ -174,6 +175,7 @@ class ApplicationStepView(_OwnApplication, TemplateView):
             previous=STEP_KEYS[index - 1] if index else None, judgement=judgement, result=judgement.result,
             attachments=attachments, declaration=DECLARATION,
             present={a.requirement for a in attachments},
+            requirements=app.round.documents_for(app.incentive),
         )
         if self.step == "preview":
             context["problems"] = application_check(app) if app.status in workflow.EDITABLE else []

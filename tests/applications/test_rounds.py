@@ -19,7 +19,7 @@ def form_data(incentives, department_key, **extra):
             "accepting_department": Department.objects.get(key=department_key).pk,
             "opens_at_0": now.strftime("%Y-%m-%d"), "opens_at_1": "00:00:00",
             "closes_at_0": (now + dt.timedelta(days=20)).strftime("%Y-%m-%d"), "closes_at_1": "17:30:00",
-            "grace_hours": "24", "budget": "3000", "documents_required": "", "notice": "请按时申报。",
+            "grace_hours": "24", "budget": "3000", "documents_text": "", "notice": "请按时申报。",
             "transitional_basis": "", "publicity_days": "7", **extra}
 
 
@@ -33,8 +33,24 @@ def test_a_round_of_a_document_in_force_opens_with_its_documents_prefilled(admin
     assert response.status_code == 302, response.content.decode()[:3000]
     round_ = Round.objects.get()
     assert round_.region == "shaoguan"
-    assert "国家专精特新“小巨人”企业认定文件" in round_.documents_required
-    assert "技术改造项目备案证明" in round_.documents_required
+    little_giant, renovation = sorted(incentives, key=lambda i: i.key != "national-little-giant-award")
+    assert round_.documents_for(little_giant) == ["国家专精特新“小巨人”企业认定文件"]
+    assert "技术改造项目备案证明" in round_.documents_for(renovation)
+    assert "技术改造项目备案证明" not in round_.documents_for(little_giant)
+
+
+def test_documents_are_edited_as_text_common_first_then_per_incentive(admin_client, catalogue):
+    incentives = current("shaoguan", "national-little-giant-award")
+    text = "营业执照复印件\n[shaoguan-2020/national-little-giant-award] 小巨人\n认定文件\n"
+    key = f"{incentives[0].document.key}/national-little-giant-award"
+    text = text.replace("shaoguan-2020/national-little-giant-award", key)
+    response = admin_client.post(reverse("admin:applications_round_add"),
+                                 form_data(incentives, "shaoguan-gxj", documents_text=text))
+    assert response.status_code == 302
+    assert Round.objects.get().documents_for(incentives[0]) == ["营业执照复印件", "认定文件"]
+    response = admin_client.post(reverse("admin:applications_round_add"),
+                                 form_data(incentives, "shaoguan-gxj", documents_text="[nope/x]\nA"))
+    assert "第1行：[nope/x] 不是本批次所选项目的代码" in response.content.decode()
     public = admin_client.get(reverse("applying:round_list")).content.decode()
     assert "2026年第一批" in public and "还剩" in public
 

@@ -5,6 +5,7 @@ import factory
 from django.utils import timezone
 
 from applications.models import Round
+from applications.rounds import documents_required_of
 from incentives.models import Department, Incentive
 
 from .applications import EnterpriseFactory, MembershipFactory
@@ -37,7 +38,7 @@ def open_round(*keys: str, region: str = "shaoguan", department: str = "shaoguan
     assert len(incentives) == len(keys), "unknown incentive key"
     values = {"name": "韶关市测试批次", "region": region, "accepting_department": Department.objects.get(key=department),
               "opens_at": now - dt.timedelta(days=1), "closes_at": now + dt.timedelta(days=30),
-              "documents_required": [doc for i in incentives for doc in i.documents_required], **fields}
+              "documents_required": documents_required_of(incentives), **fields}
     round_ = Round.objects.create(**values)
     round_.incentives.set(incentives)
     return round_

@@ -1,8 +1,10 @@
 """The application PDF (申报书): a frozen submission snapshot rendered by WeasyPrint in a vendored, pre-subset font."""
 from __future__ import annotations
 
+import atexit
 import base64
 import datetime as dt
+import logging
 import threading
 import zoneinfo
 from decimal import Decimal, InvalidOperation
@@ -52,6 +54,8 @@ def render_application_pdf(snapshot: dict, *, verify_url: str) -> bytes:
 
 
 _local = threading.local()
+# WeasyPrint logs every step of every document at INFO: a worker's log would be nothing else.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def _resources():
@@ -68,6 +72,7 @@ def _resources():
         stylesheet = CSS(string=STYLESHEET.read_text(encoding="utf-8"), base_url=FONT_DIR.as_uri() + "/",
                          font_config=fonts, url_fetcher=fetcher)
         _local.resources = (fonts, stylesheet, fetcher)
+        atexit.register(_local.__dict__.clear)  # before interpreter shutdown, while fontconfig can still be freed
     return _local.resources
 
 

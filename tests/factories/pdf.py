@@ -8,6 +8,7 @@ import hashlib
 import factory
 from django.utils import timezone
 
+from applications.credit_code import check_character
 from applications.models import Application, Round, Submission
 from incentives.models import Department
 
@@ -46,7 +47,7 @@ def application_snapshot(**overrides) -> dict:
         "submitted_by": {"username": "zhangwei", "name": "张伟", "role": "signatory", "role_label": "法定代表人/授权人"},
         "enterprise": {
             "name": "韶关市丹霞精密机械制造有限公司",
-            "credit_code": "91440200MA4UJ8KX2Q",
+            "credit_code": "91440200MA4UJ8KX2" + check_character("91440200MA4UJ8KX2"),
             "city": "shaoguan", "city_label": "韶关市",
             "address": "广东省韶关市浈江区华南装备工业园创业大道18号",
             "legal_representative": "张伟",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("applications.urls")),
+    path("verify/", include("applications.views.verify")),
     path("", include("applications.urls_applying")),
     path("", include("incentives.urls")),
 ]

@@ -88,6 +88,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "private": {"BACKEND": "applications.storage.PrivateStorage"},
 }
+# Where the public verification page printed on application PDFs is reached from outside.
+PORTAL_PUBLIC_URL = env("PORTAL_PUBLIC_URL", default="http://127.0.0.1:8000")
 # Uploads of supporting documents (the types are checked by content, not by name).
 ATTACHMENT_MAX_BYTES = env.int("PORTAL_ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 APPLICATION_ATTACHMENTS_MAX_BYTES = env.int("PORTAL_APPLICATION_ATTACHMENTS_MAX_BYTES", default=100 * 1024 * 1024)

@@ -81,6 +81,10 @@ def _admin_membership(enterprise: Enterprise, by) -> Membership:
     return membership
 
 
+def _credit_code_registered(code: str) -> bool:
+    return Enterprise.objects.filter(credit_code=code).exists()
+
+
 def _username_taken(username: str) -> bool:
     return get_user_model().objects.filter(username__iexact=username).exists()
 
@@ -104,7 +108,7 @@ def enterprise_register(*, username: str, password: str, email: str, full_name: 
         raise ValueError(f"unknown role {role!r}")
     try:
         with transaction.atomic():
-            if Enterprise.objects.filter(credit_code=code).exists():
+            if _credit_code_registered(code):  # the common case, said early; the constraint decides races
                 raise CreditCodeTaken()
             user = _create_user(username=username, password=password, email=email, full_name=full_name)
             enterprise = Enterprise.objects.create(
@@ -112,7 +116,7 @@ def enterprise_register(*, username: str, password: str, email: str, full_name: 
             membership = Membership.objects.create(user=user, enterprise=enterprise, role=role, is_admin=True)
             _event(enterprise, EnterpriseEvent.Action.REGISTERED, user, role=role)
     except IntegrityError as exc:  # lost a race: say which, now that the winner has committed
-        if Enterprise.objects.filter(credit_code=code).exists():
+        if _credit_code_registered(code):
             raise CreditCodeTaken() from exc
         if _username_taken(username):
             raise UsernameTaken() from exc

@@ -228,14 +228,14 @@ class InvitationAcceptView(TemplateView):
         except InvitationInvalid as error:
             return self.refused(error)
         response = super().dispatch(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"  # the token is in this page's address
+        response["Referrer-Policy"] = "same-origin"  # the token in this address goes to no other site
         return response
 
     def refused(self, error: InvitationInvalid):
         response = self.response_class(request=self.request, template="applications/accounts/invitation_invalid.html",
                                        context={"message": error.message},
                                        status=404 if error.code == "unknown" else 410)
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         return response
 
     def signup_form(self, data=None):

@@ -121,8 +121,8 @@ class EnterpriseEditView(EnterpriseMixin, FormView):
     template_name = "applications/accounts/form_page.html"
     form_class = EnterpriseProfileForm
     extra_context = {"title": gettext_lazy("修改企业档案"),
-                     "intro": gettext_lazy("统一社会信用代码是企业的身份，注册后不可更改。已提交的申报保留提交时的档案，"
-                                           "不受此处修改影响。")}
+                     "intro": gettext_lazy("统一社会信用代码是企业的身份，注册后不可更改。"
+                                           "已提交的申报保留提交时的档案，不受此处修改影响。")}
 
     def get(self, request, *args, **kwargs):
         self.check_may_edit()
@@ -166,7 +166,8 @@ class InvitationCreateView(EnterpriseMixin, FormView):
     template_name = "applications/accounts/form_page.html"
     form_class = InvitationForm
     extra_context = {"title": gettext_lazy("邀请同事加入"),
-                     "intro": gettext_lazy("对方会收到一封含有一次性链接的邮件，用它创建账号（或登录后接受）即成为本企业成员。")}
+                     "intro": gettext_lazy("对方会收到一封含有一次性链接的邮件，"
+                                           "用它创建账号（或登录后接受）即成为本企业成员。")}
 
     def get(self, request, *args, **kwargs):
         self.require_admin()

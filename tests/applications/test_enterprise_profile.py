@@ -28,7 +28,7 @@ def enterprise():
 
 def test_a_preparer_sees_the_profile_members_and_answers_but_no_edit_or_admin_controls(client, enterprise,
                                                                                          facts_loaded):
-    admin = MembershipFactory(enterprise=enterprise, admin=True, signatory=True, user__first_name="王管理")
+    MembershipFactory(enterprise=enterprise, admin=True, signatory=True, user__first_name="王管理")
     preparer = MembershipFactory(enterprise=enterprise)
     enterprise_answers_save(enterprise_id=enterprise.pk, answers={"city": "jiangmen", "is_manufacturing": True},
                             by=preparer.user)

@@ -239,3 +239,11 @@ def test_two_tabs_accepting_one_link_make_one_member():
     assert enterprise.memberships.count() == 1
     invitation.refresh_from_db()
     assert invitation.accepted_by in users
+
+
+def test_a_member_of_another_enterprise_is_warned_before_trying(client, admin_membership):
+    _invitation, token = invite(admin_membership)
+    elsewhere = MembershipFactory()
+    client.force_login(elsewhere.user)
+    page = client.get(reverse("accounts:invitation_accept", args=[token])).content.decode()
+    assert "只能代表一家企业" in page and 'id="invitation-accept-form"' not in page

@@ -21,8 +21,9 @@ def test_a_signed_in_user_changes_the_password(client, member):
     client.force_login(member)
     page = client.get(reverse("accounts:password_change")).content.decode()
     assert "旧密码" in page and "修改密码" in page
-    response = client.post(reverse("accounts:password_change"), {
-        "old_password": "pw-for-tests-only", "new_password1": "Fresh-Ledger-2026", "new_password2": "Fresh-Ledger-2026"})
+    response = client.post(reverse("accounts:password_change"), {"old_password": "pw-for-tests-only",
+                                                                "new_password1": "Fresh-Ledger-2026",
+                                                                "new_password2": "Fresh-Ledger-2026"})
     assert response.status_code == 302 and response["Location"] == reverse("accounts:password_change_done")
     member.refresh_from_db()
     assert member.check_password("Fresh-Ledger-2026")

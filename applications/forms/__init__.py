@@ -1,1 +1,1 @@
-"""Forms of the enterprise's side, by concern."""
+"""Forms of applications: one module per concern."""

@@ -8,5 +8,5 @@ from .applications import (  # noqa: F401
     Submission,
     private_storage,
 )
-from .enterprises import PROFILE_FIELDS, Enterprise, Invitation, Membership  # noqa: F401
+from .enterprises import PROFILE_FIELDS, Enterprise, EnterpriseEvent, Invitation, Membership  # noqa: F401
 from .rounds import Round  # noqa: F401

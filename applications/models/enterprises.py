@@ -33,6 +33,8 @@ class Enterprise(TimeStamped):
                                      verbose_name=_("成员"))
     answers = models.JSONField(_("问卷回答"), default=dict, blank=True)
     answers_updated_at = models.DateTimeField(_("回答更新时间"), null=True, blank=True)
+    # when each answer was last given or changed, keyed like `answers` (ISO 8601 strings)
+    answers_given_at = models.JSONField(_("各项回答时间"), default=dict, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -81,6 +83,11 @@ class Membership(TimeStamped):
     def may_submit(self) -> bool:
         return self.role == self.Role.SIGNATORY
 
+    @property
+    def may_edit_profile(self) -> bool:
+        """The enterprise's admins and its signatories keep the profile; preparers read it."""
+        return self.is_admin or self.role == self.Role.SIGNATORY
+
 
 class Invitation(TimeStamped):
     """An enterprise admin's invitation of a colleague, accepted once through the emailed link."""
@@ -105,3 +112,39 @@ class Invitation(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.email} · {self.enterprise}"
+
+    def state(self, at) -> str:
+        """pending, accepted or expired at the given time."""
+        if self.accepted_at is not None:
+            return "accepted"
+        return "expired" if self.expires_at <= at else "pending"
+
+
+class EnterpriseEvent(models.Model):
+    """One change of an enterprise's profile or members: who, when, what. Written in the change's transaction."""
+
+    class Action(models.TextChoices):
+        REGISTERED = "registered", _("注册企业")
+        PROFILE_UPDATED = "profile_updated", _("修改企业档案")
+        INVITED = "invited", _("邀请成员")
+        INVITATION_REVOKED = "invitation_revoked", _("撤销邀请")
+        JOINED = "joined", _("接受邀请加入")
+        ROLE_CHANGED = "role_changed", _("变更成员角色")
+        REMOVED = "removed", _("移除成员")
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="events",
+                                   verbose_name=_("企业"))
+    action = models.CharField(_("操作"), max_length=32, choices=Action.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+", verbose_name=_("操作人"))
+    actor_label = models.CharField(_("操作人账号"), max_length=150, blank=True)
+    data = models.JSONField(_("详情"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["enterprise", "created_at", "id"]
+        verbose_name = _("企业档案记录")
+        verbose_name_plural = _("企业档案记录")
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.get_action_display()}"

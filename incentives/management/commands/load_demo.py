@@ -21,7 +21,13 @@ DEMO_ROUND = {"name": "【演示】韶关市制造业高质量发展奖补申报
               "incentives": ["national-little-giant-award", "provincial-specialized-sme-award", "tech-renovation-award",
                              "small-tech-renovation-subsidy", "new-above-size-small-micro-award"],
               "days_open": 30, "grace_hours": 48, "budget": Decimal("5000")}
-DEMO_ENTERPRISE = {"name": "江门示例制造有限公司", "credit_code": "91440700MA52DEMQ04", "city": "jiangmen"}
+DEMO_ENTERPRISE = {  # obviously made-up demo values
+    "name": "江门示例制造有限公司", "credit_code": "91440700MA52DEMQ04", "city": "jiangmen",
+    "address": "广东省江门市蓬江区示例大道1号（演示地址）", "legal_representative": "张示例",
+    "contact_person": "李演示", "phone": "0750-3123456", "email": "demo@example.com",
+    "industry": "电气机械和器材制造业（C38）", "scale": "medium",
+}
+DEMO_MEMBER = {"first_name": "李演示", "email": "demo@example.com"}
 
 
 class Command(BaseCommand):
@@ -39,14 +45,21 @@ class Command(BaseCommand):
             user.set_password(password)
             user.save()
             self.stdout.write(self.style.SUCCESS(f"已创建管理员账号 {username}"))
-        enterprise, _ = Enterprise.objects.get_or_create(credit_code=DEMO_ENTERPRISE["credit_code"],
-                                                         defaults=DEMO_ENTERPRISE)
-        member, created = User.objects.get_or_create(username=DEMO_ENTERPRISE_USER[0])
+        enterprise, created = Enterprise.objects.get_or_create(credit_code=DEMO_ENTERPRISE["credit_code"],
+                                                               defaults=DEMO_ENTERPRISE)
+        blank = [field for field, value in DEMO_ENTERPRISE.items() if not getattr(enterprise, field)]
+        if not created and blank:  # a demo enterprise made before profiles were full gets the rest
+            for field in blank:
+                setattr(enterprise, field, DEMO_ENTERPRISE[field])
+            enterprise.save(update_fields=blank)
+        member, created = User.objects.get_or_create(username=DEMO_ENTERPRISE_USER[0], defaults=DEMO_MEMBER)
         if created:
             member.set_password(DEMO_ENTERPRISE_USER[1])
             member.save()
-            Membership.objects.create(user=member, enterprise=enterprise)
             self.stdout.write(self.style.SUCCESS(f"已创建企业演示账号 {member.username}（{enterprise.name}）"))
+        # the demo officer signs applications and administers the enterprise
+        Membership.objects.update_or_create(user=member, enterprise=enterprise, defaults={
+            "role": Membership.Role.SIGNATORY, "is_admin": True})
 
         self._demo_round()
 

@@ -1,4 +1,4 @@
-"""Reads of enterprises, rounds and applications, each scoped to who asks."""
+"""Reads of rounds and applications, each scoped to who asks."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,20 +6,7 @@ import datetime as dt
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from .models import Application, ApplicationEvent, Enterprise, Membership, Round
-
-
-def enterprise_of(user) -> Enterprise | None:
-    """The enterprise a signed-in user acts for (the first, if several); None for anyone else."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return Enterprise.objects.filter(memberships__user=user).order_by("memberships__created_at").first()
-
-
-def membership_of(user, enterprise: Enterprise | int) -> Membership | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return Membership.objects.filter(user=user, enterprise=enterprise).select_related("enterprise").first()
+from ..models import Application, ApplicationEvent, Round
 
 
 def applications_visible_to(user) -> QuerySet[Application]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.urls import reverse
+from django.urls import path, reverse
 
 pytestmark = pytest.mark.django_db
 
@@ -125,7 +125,7 @@ def boom(request):
     raise RuntimeError("secret detail that must not be shown")
 
 
-urlpatterns = [__import__("django.urls").urls.path("boom/", boom)]
+urlpatterns = [path("boom/", boom)]  # this module is the URLconf of the test below
 
 
 @pytest.mark.urls("tests.portal.test_security")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -11,8 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Clause, Department, Fact, Incentive, PolicyDocument, PolicyLoad
 from .services import PolicyFilesInvalid, policy_files_load
-
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -34,8 +33,9 @@ class PolicyUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("文件过大（上限 2 MB）。"))
+        if upload.size > settings.POLICY_FILE_MAX_BYTES:
+            raise forms.ValidationError(_("文件过大（上限 %(limit)s MB）。") % {
+                "limit": f"{settings.POLICY_FILE_MAX_BYTES / (1024 * 1024):g}"})
         try:
             return upload.name, upload.read().decode("utf-8")
         except UnicodeDecodeError:
@@ -112,10 +112,35 @@ class IncentiveAdmin(ReadOnlyAdmin):
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
+    """A department named by a loaded version is part of that version: it can be read, not changed or deleted."""
+
     list_display = ["name", "short_name", "key", "region"]
     list_filter = ["region"]
     search_fields = ["name", "key"]
     readonly_fields = ["key"]
+
+    @staticmethod
+    def _in_use(department: Department) -> bool:
+        return department.clauses.exists() or department.incentives.exists()
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or not self._in_use(obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or not self._in_use(obj))
+
+    def get_deleted_objects(self, objs, request):
+        """The bulk delete action refuses departments in use, listing them as protected."""
+        in_use = [department for department in objs if self._in_use(department)]
+        free = [department for department in objs if department not in in_use]
+        deletable, counts, perms_needed, protected = super().get_deleted_objects(free, request)
+        refused = [_("%(department)s（已加载的政策文件引用了该部门）") % {"department": d.name} for d in in_use]
+        return deletable, counts, perms_needed, [*protected, *refused]
+
+    def delete_queryset(self, request, queryset):
+        if any(self._in_use(department) for department in queryset):
+            raise PermissionDenied
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(Fact)

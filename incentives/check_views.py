@@ -66,7 +66,7 @@ class CheckStepView(TemplateView):
         self.state = State(request.session)
         if not self.state.city:
             return redirect("incentives:check_start")
-        if request.GET.get("back"):
+        if request.method == "POST" and "back" in request.POST:  # the answers on this step are not kept
             self.state.back()
             return redirect("incentives:check_step")
         self.specs = known_fact_specs()

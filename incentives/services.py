@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from django.conf import settings
 from django.db import transaction
 
 from .models import Clause, Department, Fact, Incentive, PolicyDocument, PolicyLoad
@@ -19,6 +20,13 @@ class PolicyFilesInvalid(Exception):
     def __init__(self, problems: list[Problem]):
         super().__init__("\n".join(map(str, problems)))
         self.problems = problems
+
+
+class PolicyFileTooLarge(Exception):
+    """A file past settings.POLICY_FILE_MAX_BYTES, refused before it is read whole."""
+
+    def __init__(self, name: str):
+        super().__init__(f"{name}: 文件过大（上限 {_megabytes(settings.POLICY_FILE_MAX_BYTES)}）")
 
 
 @dataclass
@@ -37,7 +45,14 @@ def _date(value: str | None) -> dt.date | None:
 
 def policy_files_load(*, files: Iterable[tuple[str, str]], by: str = "", dry_run: bool = False) -> list[LoadOutcome]:
     """Validate every file, then load them all in one transaction; refuse all if any is invalid."""
-    reports = read_files(list(files), known_fact_specs(), known_department_keys())
+    files = list(files)
+    limit = settings.POLICY_FILE_MAX_BYTES  # the same for the admin upload and load_policy
+    sizes = {name: len(text.encode("utf-8", "surrogatepass")) for name, text in files}
+    too_big = [Problem(name, "", f"文件过大（{_megabytes(size)}，上限 {_megabytes(limit)}）")
+               for name, size in sizes.items() if size > limit]
+    if too_big:
+        raise PolicyFilesInvalid(too_big)
+    reports = read_files(files, known_fact_specs(), known_department_keys())
     problems = [problem for report in reports for problem in report.problems]
     if problems:
         raise PolicyFilesInvalid(problems)
@@ -53,6 +68,19 @@ def policy_files_load(*, files: Iterable[tuple[str, str]], by: str = "", dry_run
             outcome.warnings = report.warnings
             outcomes.append(outcome)
         return outcomes
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def policy_file_read(path: Path) -> str:
+    """A file's text, read no further than the size limit; OSError, UnicodeDecodeError or PolicyFileTooLarge."""
+    with path.open("rb") as file:
+        data = file.read(settings.POLICY_FILE_MAX_BYTES + 1)
+    if len(data) > settings.POLICY_FILE_MAX_BYTES:
+        raise PolicyFileTooLarge(path.name)
+    return data.decode("utf-8")
 
 
 def _facts_upsert(facts: list[dict]) -> None:

@@ -1,7 +1,22 @@
 """URLs of the public policy library and the eligibility check."""
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import check_views, views
+
+
+class VersionConverter:
+    """A version number: 1, 2, ... (v0 or v01 is no version, so a 404, not the current one)."""
+
+    regex = "[1-9][0-9]{0,8}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(VersionConverter, "version")
 
 app_name = "incentives"
 
@@ -9,10 +24,10 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("policies/", views.DocumentListView.as_view(), name="document_list"),
     path("policies/<slug:key>/", views.DocumentDetailView.as_view(), name="document_detail"),
-    path("policies/<slug:key>/v<int:version>/", views.DocumentDetailView.as_view(), name="document_version"),
+    path("policies/<slug:key>/v<version:version>/", views.DocumentDetailView.as_view(), name="document_version"),
     path("policies/<slug:document>/incentives/<slug:key>/", views.IncentiveDetailView.as_view(),
          name="incentive_detail"),
-    path("policies/<slug:document>/v<int:version>/incentives/<slug:key>/", views.IncentiveDetailView.as_view(),
+    path("policies/<slug:document>/v<version:version>/incentives/<slug:key>/", views.IncentiveDetailView.as_view(),
          name="incentive_version"),
     path("check/", check_views.CheckStartView.as_view(), name="check_start"),
     path("check/step/", check_views.CheckStepView.as_view(), name="check_step"),

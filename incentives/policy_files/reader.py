@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -118,6 +119,43 @@ def _plain(value):
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     return value
+
+
+# Lone surrogates are not Unicode text (they cannot be encoded); control characters other than tab and
+# line breaks have no place in a policy, and PostgreSQL refuses NUL outright.
+_UNSTORABLE = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _text_problem(text: str) -> str | None:
+    """Why a string cannot be stored, or None."""
+    match = _UNSTORABLE.search(text)
+    if match is None:
+        return None
+    code = ord(match.group())
+    if 0xD800 <= code <= 0xDFFF:
+        return f"含有不成对的代理字符（U+{code:04X}），不是有效的 Unicode 文字"
+    return f"含有不允许的控制字符（U+{code:04X}）"
+
+
+def _bad_text(value, path: tuple = ()):
+    """Every key that is not text, and every text that could not be stored, with its path."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                yield _path(path) or "顶层", f"键“{key}”应为文字（数字、日期和 true/false 作键时请加引号）"
+                continue
+            problem = _text_problem(key)
+            if problem:
+                yield _path(path) or "顶层", f"键{problem}"
+                continue
+            yield from _bad_text(item, (*path, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _bad_text(item, (*path, i))
+    elif isinstance(value, str):
+        problem = _text_problem(value)
+        if problem:
+            yield _path(path), problem
 
 
 def digest_of(data: object) -> str:
@@ -290,6 +328,12 @@ def read_text(name: str, text: str, known_facts: Mapping[str, FactSpec] | None =
     report = FileReport(name)
     try:
         raw = yamlio.load(text)
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        report.problems.append(Problem(name, f"第 {line} 行",
+                                       f"含有不允许的控制字符（U+{exc.character:04X}）" if isinstance(exc.character, int)
+                                       else "含有无法读取的字符"))
+        return report
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
@@ -298,8 +342,15 @@ def read_text(name: str, text: str, known_facts: Mapping[str, FactSpec] | None =
     except yaml.YAMLError as exc:
         report.problems.append(Problem(name, "", f"YAML 格式错误：{exc}"))
         return report
+    except (ValueError, OverflowError, RecursionError):  # e.g. an integer of thousands of digits
+        report.problems.append(Problem(name, "", "YAML 内容无法读取：含有超长的数字或无法表示的值"))
+        return report
     if not isinstance(raw, dict):
         report.problems.append(Problem(name, "", "文件内容应为一个映射（以 format: 1 开头）"))
+        return report
+    bad = list(_bad_text(raw))
+    if bad:
+        report.problems.extend(Problem(name, path, message) for path, message in bad)
         return report
     data = _plain(raw)
     errors = sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Mapping
 
@@ -39,22 +41,51 @@ def coerce_answer(spec: FactSpec, raw: object, *, today: dt.date) -> object:
         if day > today:
             raise AnswerError(spec.key, f"“{label}”不能晚于今天")
         return day
-    if isinstance(raw, bool) or isinstance(raw, float) and raw != raw:
-        raise AnswerError(spec.key, f"“{label}”应为数字")
-    try:
-        value = Decimal(str(raw).replace(",", "").strip())
-    except InvalidOperation:
-        raise AnswerError(spec.key, f"“{label}”应为数字") from None
-    if not value.is_finite():
-        raise AnswerError(spec.key, f"“{label}”应为数字")
+    value = _number(spec, raw, label)
     if value < 0 and spec.type != FactType.PERCENT:
         raise AnswerError(spec.key, f"“{label}”不能为负数")
     if spec.type == FactType.PERCENT and not Decimal(-100) <= value <= Decimal(100):
         raise AnswerError(spec.key, f"“{label}”应在 -100% 到 100% 之间")
-    if spec.type == FactType.INTEGER and value != value.to_integral_value():
-        raise AnswerError(spec.key, f"“{label}”应为整数")
     if value > Decimal("1e12"):
         raise AnswerError(spec.key, f"“{label}”数值过大")
+    return value
+
+
+# How precisely a person answers: money in 万元 to 0.01 (a hundred yuan), percentages to 0.01 %.
+DECIMALS = {FactType.MONEY: 2, FactType.PERCENT: 2, FactType.NUMBER: 4, FactType.INTEGER: 0}
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+_MAX_CHARS = 40
+
+
+def _number(spec: FactSpec, raw: object, label: str) -> Decimal:
+    """A number as a person writes it (1,234.5 or full-width １２３４．５), normalised: no exponent, no trailing zeros."""
+    if isinstance(raw, bool) or not isinstance(raw, (str, int, float, Decimal)):
+        raise AnswerError(spec.key, f"“{label}”应为数字")
+    if isinstance(raw, str):
+        text = unicodedata.normalize("NFKC", raw).replace(",", "").replace(" ", "").strip()
+        if len(text) > _MAX_CHARS or not _PLAIN_NUMBER.fullmatch(text):
+            raise AnswerError(spec.key, f"“{label}”应为数字，如 1234.5")
+        value = Decimal(text)
+    else:
+        try:
+            value = Decimal(str(raw))
+        except (InvalidOperation, ValueError):  # ValueError: an int too long to print
+            raise AnswerError(spec.key, f"“{label}”应为数字") from None
+        if not value.is_finite():
+            raise AnswerError(spec.key, f"“{label}”应为数字")
+    if value.is_zero():
+        return Decimal(0)
+    value = value.normalize()
+    if value == value.to_integral_value():
+        value = value.quantize(Decimal(1))
+    decimals = max(0, -value.as_tuple().exponent)
+    allowed = DECIMALS.get(spec.type, 4)
+    if decimals > allowed:
+        if spec.type == FactType.INTEGER:
+            raise AnswerError(spec.key, f"“{label}”应为整数")
+        if spec.type == FactType.MONEY:
+            raise AnswerError(spec.key, f"“{label}”最多保留两位小数（以万元计，精确到 0.01 万元）")
+        raise AnswerError(spec.key, f"“{label}”最多保留 {allowed} 位小数")
     return value
 
 

@@ -84,8 +84,13 @@ def page(request: pytest.FixtureRequest, browser):
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     context.set_default_navigation_timeout(DEFAULT_TIMEOUT_MS)
     page = context.new_page()
+    # the Content-Security-Policy forbids inline scripts and styles: a page that needs one is broken
+    violations: list[str] = []
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
     try:
         yield page
+        assert not violations, f"blocked by the Content-Security-Policy: {violations}"
     finally:
         report = getattr(request.node, "rep_call", None)
         if report is not None and report.failed:

@@ -78,3 +78,46 @@ def test_the_city_comparison_shows_each_city_for_a_3000_wan_upgrade(page, live_s
         '[data-incentive="shenzhen-manufacturing-draft/tech-renovation-grant"]').inner_text()
     assert "征求意见稿" in shenzhen.inner_text()
     page.screenshot(path="/tmp/e2e-screenshots/compare.png", full_page=True)
+
+
+def step_names(page) -> list[str]:
+    names = page.eval_on_selector_all("#step-form [name]", "els => els.map(e => e.name)")
+    return sorted({name for name in names if name not in ("csrfmiddlewaretoken", "next", "finish")})
+
+
+def test_back_returns_to_the_previous_questions_and_enter_still_means_next(page, live_server, catalogue):
+    start(page, live_server, "江门市")
+    first = step_names(page)
+    page.locator('input[name="is_manufacturing"][value="true"]').check()
+    page.click("#next")
+    page.wait_for_url(re.compile(r"/check/step/"))
+    second = step_names(page)
+    assert second != first
+    assert page.locator("#progress").evaluate("bar => bar.style.width").endswith("%")
+
+    page.click("#back")  # a POST of its own form
+    page.wait_for_url(re.compile(r"/check/step/"))
+    assert step_names(page) == first
+    assert page.locator('input[name="is_manufacturing"][value="true"]').is_checked()
+
+    # pressing Enter in a field submits the step ("next"), never "back"
+    page.click("#next")
+    for _ in range(20):
+        field = page.locator('#step-form input[inputmode="decimal"]').first
+        if field.count():
+            field.fill("12.5")
+            with page.expect_navigation():
+                field.press("Enter")
+            assert step_names(page) != first
+            return
+        page.click("#next")
+    pytest.fail("the questionnaire never asked for a number")
+
+
+def test_the_results_page_prints_from_its_button(page, live_server, catalogue):
+    start(page, live_server, "江门市")
+    page.click("#finish")
+    page.wait_for_url(re.compile(r"/check/results/"))
+    page.evaluate("() => { window.__printed = 0; window.print = () => { window.__printed += 1; }; }")
+    page.click("button[data-print]")
+    assert page.evaluate("window.__printed") == 1

@@ -59,11 +59,24 @@ def test_going_back_shows_the_same_questions_with_the_answers_kept(client, catal
     first = step_fields(client)
     client.post(reverse("incentives:check_step"), {"is_manufacturing": "true"})
     assert step_fields(client) != first
-    client.get(reverse("incentives:check_step") + "?back=1")
+    assert 'id="back-form"' in client.get(reverse("incentives:check_step")).content.decode()
+    back = client.post(reverse("incentives:check_step"), {"back": "1"})
+    assert back.status_code == 302
     response = client.get(reverse("incentives:check_step"))
     assert list(response.context["form"].fields) == first
     assert 'value="true" checked' in response.content.decode() or \
         re.search(r'name="is_manufacturing" value="true"[^>]*checked', response.content.decode())
+
+
+def test_a_get_with_back_in_the_address_changes_nothing(client, catalogue):
+    start(client, "jiangmen")
+    client.post(reverse("incentives:check_step"), {"is_manufacturing": "true"})
+    second = step_fields(client)
+    state = dict(client.session["questionnaire"])
+    response = client.get(reverse("incentives:check_step") + "?back=1")
+    assert response.status_code == 200
+    assert list(response.context["form"].fields) == second
+    assert client.session["questionnaire"] == state
 
 
 def test_a_bad_answer_is_shown_and_nothing_of_the_step_is_kept(client, catalogue):

@@ -16,9 +16,13 @@ PRODUCTION = {
 }
 
 
-def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+def manage_env(env: dict[str, str]) -> dict[str, str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "CELERY_"))}
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env},
+    return {**clean, **env}
+
+
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=manage_env(env),
                           capture_output=True, text=True, timeout=120)
 
 
@@ -38,3 +42,33 @@ def test_production_refuses_to_start_without_a_secret_key():
 def test_the_embedded_default_needs_nothing_set():
     result = manage("check", env={})
     assert result.returncode == 0, result.stderr
+
+
+def test_load_demo_refuses_to_run_under_the_production_settings():
+    result = manage("load_demo", env=PRODUCTION)
+    assert result.returncode != 0
+    assert "load_demo 只用于本地演示" in result.stderr and "生产环境" in result.stderr
+    assert "已创建" not in result.stdout
+
+
+def test_load_demo_creates_no_known_password_where_demo_accounts_are_not_allowed(db, settings, django_user_model):
+    import pytest
+    from django.core.management import CommandError, call_command
+
+    settings.DEMO_ACCOUNTS_ALLOWED = False
+    with pytest.raises(CommandError, match="不允许运行"):
+        call_command("load_demo")
+    assert not django_user_model.objects.exists()
+
+
+def test_plain_http_cookies_only_when_asked_for():
+    probe = ("from django.conf import settings as s; "
+             "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT)")
+    secure = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {probe}"], cwd=ROOT,
+                            env={**manage_env(PRODUCTION)}, capture_output=True, text=True, timeout=60)
+    assert secure.stdout.split() == ["True", "True", "True"], secure.stderr
+    plain = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {probe}"], cwd=ROOT,
+                           env=manage_env({**PRODUCTION, "DJANGO_SECURE_SSL_REDIRECT": "false",
+                                           "DJANGO_SECURE_COOKIES": "false"}),
+                           capture_output=True, text=True, timeout=60)
+    assert plain.stdout.split() == ["False", "False", "False"], plain.stderr

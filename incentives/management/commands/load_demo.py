@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from applications.models import Enterprise, Membership, Round
@@ -34,6 +34,9 @@ class Command(BaseCommand):
     help = "加载全部政策文件数据并创建演示管理员账号（仅用于本地演示）。"
 
     def handle(self, *args, **options):
+        if not settings.DEMO_ACCOUNTS_ALLOWED:
+            raise CommandError("load_demo 只用于本地演示，会创建密码公开的账号，生产环境（portal.settings.production）"
+                               "不允许运行。请用 manage.py load_policy 加载政策文件，用 manage.py createsuperuser 创建管理员。")
         root = settings.POLICY_FIXTURE_DIR
         files = [str(root / "facts.yaml"), *sorted(str(p) for p in (root / "policies").glob("*.yaml"))]
         call_command("load_policy", *files, stdout=self.stdout, stderr=self.stderr)

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from incentives.services import PolicyFilesInvalid, policy_files_load
+from incentives.services import PolicyFilesInvalid, PolicyFileTooLarge, policy_file_read, policy_files_load
 
 
 class Command(BaseCommand):
@@ -18,7 +18,9 @@ class Command(BaseCommand):
         for name in files:
             path = Path(name)
             try:
-                contents.append((name, path.read_text(encoding="utf-8")))
+                contents.append((name, policy_file_read(path)))
+            except PolicyFileTooLarge as exc:
+                raise CommandError(str(exc)) from None
             except FileNotFoundError:
                 raise CommandError(f"{name}: 文件不存在") from None
             except UnicodeDecodeError:

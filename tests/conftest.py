@@ -15,13 +15,40 @@ def seed_files() -> list[str]:
     return [str(FIXTURES / "facts.yaml"), *map(str, POLICY_FILES)]
 
 
+# The rows the first load_policy of the run wrote, copied back into later tests' databases: the loader itself is
+# tested on its own, and loading five documents for each of a few hundred tests would take most of the run.
+_CATALOGUE_ROWS: list | None = None
+
+
+def _catalogue_models():
+    from django.apps import apps
+
+    return list(apps.get_app_config("incentives").get_models(include_auto_created=True))
+
+
+def _catalogue_restore(rows) -> None:
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    for model, values in rows:
+        model.objects.bulk_create([model(**value) for value in values])
+    with connection.cursor() as cursor:  # later inserts must not collide with the copied primary keys
+        for sql in connection.ops.sequence_reset_sql(no_style(), [model for model, _ in rows]):
+            cursor.execute(sql)
+
+
 @pytest.fixture
 def catalogue(db):
-    """The five seed documents, loaded as an administrator would (once per database state)."""
+    """The five seed documents, as load_policy loads them (loaded once per run, copied for each test)."""
+    global _CATALOGUE_ROWS
     from incentives.models import PolicyDocument
 
     if not PolicyDocument.objects.exists():
-        call_command("load_policy", *seed_files(), stdout=open("/dev/null", "w"))
+        if _CATALOGUE_ROWS is None:
+            call_command("load_policy", *seed_files(), stdout=open("/dev/null", "w"))
+            _CATALOGUE_ROWS = [(model, list(model.objects.values())) for model in _catalogue_models()]
+        else:
+            _catalogue_restore(_CATALOGUE_ROWS)
     return PolicyDocument.objects.current()
 
 

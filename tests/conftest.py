@@ -28,10 +28,11 @@ def _catalogue_models():
 
 def _catalogue_restore(rows) -> None:
     from django.core.management.color import no_style
-    from django.db import connection
+    from django.db import connection, transaction
 
-    for model, values in rows:
-        model.objects.bulk_create([model(**value) for value in values])
+    with transaction.atomic():  # foreign keys are checked at commit, whatever the order of the tables
+        for model, values in rows:
+            model.objects.bulk_create([model(**value) for value in values])
     with connection.cursor() as cursor:  # later inserts must not collide with the copied primary keys
         for sql in connection.ops.sequence_reset_sql(no_style(), [model for model, _ in rows]):
             cursor.execute(sql)

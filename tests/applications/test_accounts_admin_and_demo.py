@@ -59,9 +59,24 @@ def test_the_demo_officer_is_signatory_and_admin_of_a_full_profile(tmp_path, set
     membership = Membership.objects.get(user__username="jiangmen-demo")
     assert membership.role == Membership.Role.SIGNATORY and membership.is_admin
     enterprise = membership.enterprise
-    assert Enterprise.objects.count() == 1 and is_valid(enterprise.credit_code)
+    assert Enterprise.objects.count() == 2 and is_valid(enterprise.credit_code)
     assert all(enterprise.profile().values())
     assert membership.user.check_password("enterprise-demo-2026")
+    applicant = Membership.objects.get(user__username="shaoguan-demo")  # the one who can apply in the demo round
+    assert applicant.enterprise.city == "shaoguan" and applicant.may_submit
+    assert all(applicant.enterprise.profile().values()) and is_valid(applicant.enterprise.credit_code)
+
+
+def test_the_demo_round_is_open_for_the_shaoguan_demo_enterprise(catalogue):
+    from django.utils import timezone
+
+    from applications.models import Round
+
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    round_ = Round.objects.get()
+    assert round_.phase_at(timezone.now()) == Round.Phase.OPEN and round_.region == "shaoguan"
+    assert round_.incentives.filter(key="national-little-giant-award").exists()
 
 
 def test_an_invitation_stands_when_its_mail_cannot_be_sent(settings, django_capture_on_commit_callbacks, caplog):

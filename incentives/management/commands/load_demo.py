@@ -28,6 +28,15 @@ DEMO_ENTERPRISE = {  # obviously made-up demo values
     "industry": "电气机械和器材制造业（C38）", "scale": "medium",
 }
 DEMO_MEMBER = {"first_name": "李演示", "email": "demo@example.com"}
+# An enterprise of 韶关, whose document is in force, to try applying in the demo round.
+DEMO_APPLICANT_USER = ("shaoguan-demo", "enterprise-demo-2026")
+DEMO_APPLICANT = {
+    "name": "韶关示例机械有限公司", "credit_code": "91440200MA52DEMQ0A", "city": "shaoguan",
+    "address": "广东省韶关市浈江区示例路2号（演示地址）", "legal_representative": "王示例",
+    "contact_person": "王示例", "phone": "0751-8123456", "email": "shaoguan-demo@example.com",
+    "industry": "通用设备制造业（C34）", "scale": "small",
+}
+DEMO_APPLICANT_MEMBER = {"first_name": "王示例", "email": "shaoguan-demo@example.com"}
 
 
 class Command(BaseCommand):
@@ -48,23 +57,26 @@ class Command(BaseCommand):
             user.set_password(password)
             user.save()
             self.stdout.write(self.style.SUCCESS(f"已创建管理员账号 {username}"))
-        enterprise, created = Enterprise.objects.get_or_create(credit_code=DEMO_ENTERPRISE["credit_code"],
-                                                               defaults=DEMO_ENTERPRISE)
-        blank = [field for field, value in DEMO_ENTERPRISE.items() if not getattr(enterprise, field)]
+        self._demo_enterprise(DEMO_ENTERPRISE, DEMO_ENTERPRISE_USER, DEMO_MEMBER)
+        self._demo_enterprise(DEMO_APPLICANT, DEMO_APPLICANT_USER, DEMO_APPLICANT_MEMBER)
+        self._demo_round()
+
+    def _demo_enterprise(self, profile: dict, account: tuple[str, str], person: dict) -> None:
+        User = get_user_model()
+        enterprise, created = Enterprise.objects.get_or_create(credit_code=profile["credit_code"], defaults=profile)
+        blank = [field for field, value in profile.items() if not getattr(enterprise, field)]
         if not created and blank:  # a demo enterprise made before profiles were full gets the rest
             for field in blank:
-                setattr(enterprise, field, DEMO_ENTERPRISE[field])
+                setattr(enterprise, field, profile[field])
             enterprise.save(update_fields=blank)
-        member, created = User.objects.get_or_create(username=DEMO_ENTERPRISE_USER[0], defaults=DEMO_MEMBER)
+        member, created = User.objects.get_or_create(username=account[0], defaults=person)
         if created:
-            member.set_password(DEMO_ENTERPRISE_USER[1])
+            member.set_password(account[1])
             member.save()
             self.stdout.write(self.style.SUCCESS(f"已创建企业演示账号 {member.username}（{enterprise.name}）"))
         # the demo officer signs applications and administers the enterprise
         Membership.objects.update_or_create(user=member, enterprise=enterprise, defaults={
             "role": Membership.Role.SIGNATORY, "is_admin": True})
-
-        self._demo_round()
 
     def _demo_round(self) -> None:
         if Round.objects.filter(name=DEMO_ROUND["name"]).exists():

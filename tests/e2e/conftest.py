@@ -99,3 +99,13 @@ def page(request: pytest.FixtureRequest, browser):
             except Exception as error:  # noqa: BLE001 - a failed screenshot must not hide the test's failure
                 print(f"could not save a screenshot of {request.node.name}: {error}")
         context.close()
+
+
+def fill_registration(page, *, fields: dict[str, str], city: str, industry: str, scale: str, role: str) -> None:
+    """Fill the enterprise registration form (the page must be on it); submitting is the caller's."""
+    for name, value in fields.items():
+        page.fill(f'[name="{name}"]', value)
+    page.select_option('select[name="city"]', label=city)
+    page.select_option('select[name="industry"]', label=industry)
+    page.select_option('select[name="scale"]', label=scale)
+    page.check(f'input[name="role"][value="{role}"]')

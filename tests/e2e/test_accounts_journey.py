@@ -6,7 +6,7 @@ import re
 import pytest
 from django.core import mail
 
-from tests.e2e.conftest import screenshot_path
+from tests.e2e.conftest import fill_registration, screenshot_path
 
 pytestmark = pytest.mark.e2e
 
@@ -21,12 +21,7 @@ def test_register_then_invite_a_colleague_who_joins_as_signatory(page, live_serv
               "legal_representative": "陈法人", "contact_person": "周经办", "phone": "0751-8123456",
               "email": "office@sgjg.example.com", "username": "zhoujingban", "full_name": "周经办",
               "user_email": "zhou@sgjg.example.com", "password1": "Gear-Box-2026!", "password2": "Gear-Box-2026!"}
-    for name, value in fields.items():
-        page.fill(f'[name="{name}"]', value)
-    page.select_option('select[name="city"]', label="韶关市")
-    page.select_option('select[name="industry"]', label="C34 通用设备制造业")
-    page.select_option('select[name="scale"]', label="小型")
-    page.check('input[name="role"][value="preparer"]')
+    fill_registration(page, fields=fields, city="韶关市", industry="C34 通用设备制造业", scale="小型", role="preparer")
     page.screenshot(path=str(screenshot_path("accounts_register")), full_page=True)
     page.click("#profile-form [type=submit]")
     assert "第18位校验码与前17位不符" in page.locator("#profile-form").inner_text()

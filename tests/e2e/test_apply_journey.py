@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from tests.applications.conftest import PDF_BYTES
-from tests.e2e.conftest import screenshot_path
+from tests.e2e.conftest import fill_registration, screenshot_path
 from tests.factories.applying import open_round
 
 pytestmark = pytest.mark.e2e
@@ -19,12 +19,7 @@ def register(page, live_server) -> None:
               "legal_representative": "陈法人", "contact_person": "陈法人", "phone": "13800138000",
               "email": "office@gear.example.com", "username": "chenfaren", "full_name": "陈法人",
               "user_email": "chen@gear.example.com", "password1": "Gear-Box-2026!", "password2": "Gear-Box-2026!"}
-    for name, value in fields.items():
-        page.fill(f'[name="{name}"]', value)
-    page.select_option('select[name="city"]', label="韶关市")
-    page.select_option('select[name="industry"]', label="C34 通用设备制造业")
-    page.select_option('select[name="scale"]', label="中型")
-    page.check('input[name="role"][value="signatory"]')
+    fill_registration(page, fields=fields, city="韶关市", industry="C34 通用设备制造业", scale="中型", role="signatory")
     page.click("#profile-form [type=submit]")
     page.wait_for_url(re.compile(r"/accounts/enterprise/$"))
 

@@ -11,7 +11,7 @@ import threading
 import zoneinfo
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import segno
 from django.conf import settings
@@ -137,10 +137,16 @@ def _context(snapshot: dict, verify_url: str) -> dict:
         "submitted_date": submitted_at.date() if submitted_at else None,
         "closes_at": _datetime_label(_local_time(snapshot.get("round", {}).get("closes_at"))),
         "verify_url": verify_url,
+        "verify_code": _grouped(parse_qs(urlsplit(verify_url).query).get("code", [""])[0]),
         # One pixel per module, drawn unsmoothed (image-rendering: pixelated): sharp at any print size, a few
         # hundred bytes, and decoded in a millisecond where an SVG path of every module costs tens of them.
         "qr_data_uri": qr.png_data_uri(scale=1, border=0),
     }
+
+
+def _grouped(code: str) -> str:
+    """ABCDEFGHJK -> ABCDE-FGHJK: easier to read off paper and type (the page ignores the dash)."""
+    return "-".join(code[i:i + 5] for i in range(0, len(code), 5))
 
 
 def _decimal(value) -> Decimal | None:

@@ -58,6 +58,7 @@ def test_every_attachment_is_listed_with_its_sha256(typical_pdf):
 def test_the_verification_url_is_printed_and_in_a_qr_code(typical_pdf):
     text = text_of(typical_pdf)
     assert VERIFY in text
+    assert "核验码ABCDE-FGHJK" in text  # printed beside the reference, to be typed on the verification page
     reader = PdfReader(io.BytesIO(typical_pdf))
     (qr,) = reader.pages[0].images  # one pixel per module: a QR code of version v is 17 + 4v modules wide
     width, height = qr.image.size

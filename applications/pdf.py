@@ -170,6 +170,8 @@ def capital_yuan(amount: Decimal) -> str:
     fen_total = int((Decimal(amount) * 100).quantize(Decimal(1)))
     if fen_total < 0:
         raise ValueError("金额不能为负数")
+    if fen_total >= 10 ** 18:
+        raise ValueError("金额超出可大写的范围（万亿元）")
     yuan, rest = divmod(fen_total, 100)
     jiao, fen = divmod(rest, 10)
     text = _integer_capital(yuan) + "元" if yuan else ""

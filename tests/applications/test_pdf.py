@@ -129,9 +129,21 @@ def test_amounts_in_financial_capitals(yuan, capitals):
     assert capital_yuan(Decimal(yuan)) == capitals
 
 
-def test_a_negative_amount_has_no_capitals():
+def test_a_negative_or_astronomical_amount_has_no_capitals():
     with pytest.raises(ValueError):
         capital_yuan(Decimal("-1"))
+    assert capital_yuan(Decimal("9999999999999999")).startswith("人民币玖仟玖佰玖拾玖万亿")
+    with pytest.raises(ValueError):
+        capital_yuan(Decimal("10000000000000000"))
+
+
+def test_a_sparse_snapshot_still_renders_what_it_has():
+    """Snapshots are frozen forever: one written before a field existed must still print."""
+    pdf = render_application_pdf({"reference": "jiangmen-2026-00007", "revision": 1,
+                                  "enterprise": {"name": "江门示例制造有限公司"},
+                                  "amount": {"requested": "不是数字"}}, verify_url=VERIFY)
+    text = text_of(pdf)
+    assert "jiangmen-2026-00007" in text and "江门示例制造有限公司" in text
 
 
 def test_the_verification_code_depends_on_the_reference_and_the_secret(settings):

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import atexit
 import base64
+import contextlib
 import datetime as dt
+import gc
 import logging
 import threading
 import zoneinfo
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import segno
 from django.conf import settings
@@ -49,8 +51,26 @@ def render_application_pdf(snapshot: dict, *, verify_url: str) -> bytes:
     with translation.override("zh-hans"):
         html = render_to_string(TEMPLATE, _context(snapshot, verify_url))
     fonts, stylesheet, fetcher = _resources()
-    document = weasyprint.HTML(string=html, base_url=FONT_DIR.as_uri() + "/", url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[stylesheet], font_config=fonts, uncompressed_pdf=False)
+    with _collector_paused():
+        document = weasyprint.HTML(string=html, base_url=FONT_DIR.as_uri() + "/", url_fetcher=fetcher)
+        return document.write_pdf(stylesheets=[stylesheet], font_config=fonts)
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Pause the cyclic garbage collector while WeasyPrint builds its boxes.
+
+    A render allocates hundreds of thousands of small objects, which sets off collections that walk every
+    object of the Django process each time: about a fifth of the render. What the render leaves behind is
+    collected as usual afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 _local = threading.local()
@@ -117,10 +137,16 @@ def _context(snapshot: dict, verify_url: str) -> dict:
         "submitted_date": submitted_at.date() if submitted_at else None,
         "closes_at": _datetime_label(_local_time(snapshot.get("round", {}).get("closes_at"))),
         "verify_url": verify_url,
+        "verify_code": _grouped(parse_qs(urlsplit(verify_url).query).get("code", [""])[0]),
         # One pixel per module, drawn unsmoothed (image-rendering: pixelated): sharp at any print size, a few
         # hundred bytes, and decoded in a millisecond where an SVG path of every module costs tens of them.
         "qr_data_uri": qr.png_data_uri(scale=1, border=0),
     }
+
+
+def _grouped(code: str) -> str:
+    """ABCDEFGHJK -> ABCDE-FGHJK: easier to read off paper and type (the page ignores the dash)."""
+    return "-".join(code[i:i + 5] for i in range(0, len(code), 5))
 
 
 def _decimal(value) -> Decimal | None:
@@ -144,6 +170,8 @@ def capital_yuan(amount: Decimal) -> str:
     fen_total = int((Decimal(amount) * 100).quantize(Decimal(1)))
     if fen_total < 0:
         raise ValueError("金额不能为负数")
+    if fen_total >= 10 ** 18:
+        raise ValueError("金额超出可大写的范围（万亿元）")
     yuan, rest = divmod(fen_total, 100)
     jiao, fen = divmod(rest, 10)
     text = _integer_capital(yuan) + "元" if yuan else ""

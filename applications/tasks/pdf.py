@@ -12,7 +12,7 @@ from ..services.pdf import application_pdf_store
 logger = logging.getLogger(__name__)
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=(OSError,), retry_backoff=5,
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=5,
              retry_backoff_max=300, retry_jitter=True, max_retries=6, soft_time_limit=60, time_limit=90)
 def application_pdf_generate(application_id: int, revision: int) -> str:
     """Make the PDF of one submission, once: a duplicate, retried or superseded task does nothing."""

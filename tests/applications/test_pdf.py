@@ -58,6 +58,7 @@ def test_every_attachment_is_listed_with_its_sha256(typical_pdf):
 def test_the_verification_url_is_printed_and_in_a_qr_code(typical_pdf):
     text = text_of(typical_pdf)
     assert VERIFY in text
+    assert "核验码ABCDE-FGHJK" in text  # printed beside the reference, to be typed on the verification page
     reader = PdfReader(io.BytesIO(typical_pdf))
     (qr,) = reader.pages[0].images  # one pixel per module: a QR code of version v is 17 + 4v modules wide
     width, height = qr.image.size
@@ -128,9 +129,21 @@ def test_amounts_in_financial_capitals(yuan, capitals):
     assert capital_yuan(Decimal(yuan)) == capitals
 
 
-def test_a_negative_amount_has_no_capitals():
+def test_a_negative_or_astronomical_amount_has_no_capitals():
     with pytest.raises(ValueError):
         capital_yuan(Decimal("-1"))
+    assert capital_yuan(Decimal("9999999999999999")).startswith("人民币玖仟玖佰玖拾玖万亿")
+    with pytest.raises(ValueError):
+        capital_yuan(Decimal("10000000000000000"))
+
+
+def test_a_sparse_snapshot_still_renders_what_it_has():
+    """Snapshots are frozen forever: one written before a field existed must still print."""
+    pdf = render_application_pdf({"reference": "jiangmen-2026-00007", "revision": 1,
+                                  "enterprise": {"name": "江门示例制造有限公司"},
+                                  "amount": {"requested": "不是数字"}}, verify_url=VERIFY)
+    text = text_of(pdf)
+    assert "jiangmen-2026-00007" in text and "江门示例制造有限公司" in text
 
 
 def test_the_verification_code_depends_on_the_reference_and_the_secret(settings):

@@ -48,7 +48,7 @@ def attempts(a):
         ("get", reverse("accounts:enterprise_edit"), {}),
         ("post", reverse("accounts:enterprise_edit"), profile),
         ("get", reverse("accounts:invitation_create"), {}),
-        ("post", reverse("accounts:invitation_create"), {"email": "jia-preparer@example.com", "role": "signatory"}),
+        ("post", reverse("accounts:invitation_create"), {"email": "newcomer@example.com", "role": "signatory"}),
         ("post", reverse("accounts:member_role", args=[a["preparer"].pk]), {"role": "signatory", "is_admin": "on"}),
         ("post", reverse("accounts:member_role", args=[a["admin"].pk]), {"role": "preparer"}),
         ("post", reverse("accounts:member_remove", args=[a["preparer"].pk]), {}),

@@ -48,12 +48,15 @@ def redis_app():
     app.autodiscover_tasks(["applications"], force=True)
     app.finalize()
     assert "applications.tasks.pdf.application_pdf_generate" in app.tasks
-    before = _state.get_current_app()
+    # start_worker makes its app the current AND the process-wide default one; other threads (a live server)
+    # fall back to the default, so both are put back, or later tests would queue to this worker's Redis queue
+    before, before_default = _state.get_current_app(), _state.default_app
     app.set_current()
     try:
         yield app
     finally:
         before.set_current()
+        _state.set_default_app(before_default)
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from .eligibility import evaluate_enterprise, today
 from .models import Fact
 from .questionnaire import QUESTIONS_PER_STEP, State, StepForm, typed_answers
 from .rules.combine import best_total
-from .rules.evaluate import pending_facts
+from .rules.evaluate import evaluate, pending_facts
 from .selectors import facts_by_key, known_fact_specs
 
 
@@ -54,8 +54,9 @@ class CheckStartView(FormView):
         return redirect("incentives:check_step")
 
 
-def _evaluation(state: State, specs):
-    return evaluate_enterprise(typed_answers(state.answers, specs), regions=[state.city], specs=specs)
+def _evaluation(state: State, specs, *, explain: bool):
+    return evaluate_enterprise(typed_answers(state.answers, specs), regions=[state.city], specs=specs,
+                               explain=explain)
 
 
 class CheckStepView(TemplateView):
@@ -69,7 +70,12 @@ class CheckStepView(TemplateView):
             self.state.back()
             return redirect("incentives:check_step")
         self.specs = known_fact_specs()
-        self.evaluation = _evaluation(self.state, self.specs)
+        self.evaluation = None
+        return super().dispatch(request, *args, **kwargs)
+
+    def _plan(self) -> list[str]:
+        """Evaluate the city (once, without reasons) and choose this step's questions; [] when nothing is left."""
+        self.evaluation = _evaluation(self.state, self.specs, explain=False)
         # ask what the conditions still need, whatever the documents' dates: an expired or draft
         # document's verdict is still worth knowing, and the results page says which are open
         as_written = [replace(r, status=r.rule_status) for r in self.evaluation.results]
@@ -83,11 +89,19 @@ class CheckStepView(TemplateView):
         self.pending = pending
         keys = [key for key in self.state.current if key not in self.state.asked] or \
                [key for key, _ in pending[:QUESTIONS_PER_STEP]]
-        if not keys:
-            return redirect("incentives:check_results")
+        self._ask(keys)
+        return keys
+
+    def _ask(self, keys: list[str]) -> None:
         facts = facts_by_key(set(keys))
         self.facts = [facts[key] for key in keys if key in facts]
-        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        keys = self._plan()
+        if not keys:
+            return redirect("incentives:check_results")
+        self.state.show(keys)
+        return super().get(request, *args, **kwargs)
 
     def form(self, data=None) -> StepForm:
         return StepForm(data, facts=self.facts, specs=self.specs, initial_answers=self.state.answers)
@@ -109,8 +123,16 @@ class CheckStepView(TemplateView):
         return counts
 
     def post(self, request, *args, **kwargs):
+        # the questions on screen were remembered when the page was shown: no need to work them out again
+        shown = [key for key in self.state.current if key not in self.state.asked]
+        if shown:
+            self._ask(shown)
+        elif not self._plan():
+            return redirect("incentives:check_results")
         form = self.form(request.POST)
         if not form.is_valid():
+            if self.evaluation is None:
+                self._plan()
             return self.render_to_response(self.get_context_data(form=form))
         self.state.record(form.keys, form.values)
         enterprise = enterprise_of(request.user)
@@ -142,7 +164,8 @@ class CheckResultsView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         specs = known_fact_specs()
-        evaluation = _evaluation(self.state, specs)
+        # the page explains most of what it lists (amounts' steps, the conditions not met): one evaluation, explained
+        evaluation = _evaluation(self.state, specs, explain=True)
         facts = facts_by_key()
         unknown = []
         for result, incentive in evaluation.by_rule_status("unknown"):
@@ -161,6 +184,9 @@ class CheckResultsView(TemplateView):
         return context
 
 
+COMPARE_CITIES = 6   # side by side on one page; a province has many more
+
+
 class CompareForm(forms.Form):
     project_equipment_investment = forms.DecimalField(label=_("项目新设备（生产设备）购置额（万元）"), min_value=Decimal(0),
                                                       max_digits=14, decimal_places=4, initial=Decimal(3000))
@@ -173,14 +199,25 @@ class CompareForm(forms.Form):
     is_manufacturing = forms.BooleanField(label=_("制造业企业"), required=False, initial=True)
     above_designated_size = forms.BooleanField(label=_("规模以上工业企业"), required=False, initial=True)
     project_is_tech_renovation = forms.BooleanField(label=_("技术改造项目"), required=False, initial=True)
+    cities = forms.MultipleChoiceField(label=_("比较的城市"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        city = facts_by_key({"city"}).get("city")
+        self.city_choices = [(c["value"], c["label"]) for c in (city.choices if city else [])]
+        self.fields["cities"].choices = self.city_choices
+        self.fields["cities"].help_text = _("不选则比较前%(n)d个城市；最多同时比较%(n)d个。") % {"n": COMPARE_CITIES}
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.form_id = "compare-form"
         self.helper.disable_csrf = True
         self.helper.add_input(Submit("", _("比较"), css_class="btn-primary"))
+
+    def clean_cities(self) -> list[str]:
+        cities = self.cleaned_data["cities"]
+        if len(cities) > COMPARE_CITIES:
+            raise forms.ValidationError(_("最多同时比较%(n)d个城市，请减少所选城市。"), params={"n": COMPARE_CITIES})
+        return cities or [value for value, _label in self.city_choices[:COMPARE_CITIES]]
 
 
 class CompareView(TemplateView):
@@ -193,13 +230,16 @@ class CompareView(TemplateView):
         form = CompareForm(self.request.GET or None, initial=None)
         columns = []
         if form.is_valid():
-            facts = {key: value for key, value in form.cleaned_data.items() if value is not None}
+            specs = known_fact_specs()
+            cities = form.cleaned_data["cities"]
+            facts = {key: value for key, value in form.cleaned_data.items() if value is not None and key != "cities"}
             # an equipment upgrade: unless told otherwise, its investment is its equipment
             facts.setdefault("project_fixed_asset_investment", facts["project_equipment_investment"])
             facts.setdefault("project_total_investment", facts["project_fixed_asset_investment"])
             if facts.get("is_manufacturing"):
                 facts["is_industrial"] = True  # manufacturing is a branch of industry
-            evaluation = evaluate_enterprise(facts, ignore_region=True)
+            # every rule of the chosen cities without reasons; only the rows shown with their steps are explained
+            evaluation = evaluate_enterprise(facts, regions=cities, ignore_region=True, explain=False, specs=specs)
             project_facts = {key for key in facts if key.startswith("project_")}
             by_region: dict[str, dict] = {}
             for result in evaluation.results:
@@ -216,6 +256,8 @@ class CompareView(TemplateView):
                 column = by_region.setdefault(incentive.document.region, {
                     "region": incentive.document.region_name, "document": incentive.document, "rows": [],
                     "possible": []})
+                if certain:
+                    result = evaluate(rule, facts, on=evaluation.on, specs=specs, ignore_region=True)
                 column["rows" if certain else "possible"].append((result, incentive))
             for column in by_region.values():
                 column["rows"].sort(key=lambda row: row[0].amount.value, reverse=True)

@@ -1,7 +1,7 @@
 """The public policy library: documents, their clauses, and what each incentive offers."""
 from __future__ import annotations
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -16,19 +16,26 @@ def today():
     return timezone.localdate()
 
 
+def healthz(request):
+    """The process answers: no database, no template; for load balancers, and the ceiling of the page benchmark."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 class HomeView(TemplateView):
     template_name = "incentives/home.html"
+    shown = 10   # the rest are a click away, in the library
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["documents"] = selectors.document_list()
-        context["today"] = today()
+        documents = selectors.document_list()
+        context.update(documents=documents[:self.shown], total=documents.count(), today=today())
         return context
 
 
 class DocumentListView(ListView):
     template_name = "incentives/document_list.html"
     context_object_name = "documents"
+    paginate_by = 20
 
     def get_queryset(self):
         self.form = LibraryFilterForm(self.request.GET or None, options=selectors.filter_options())
@@ -38,7 +45,9 @@ class DocumentListView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         documents = list(context["documents"])
+        page = context["page_obj"]
         context.update(form=self.form, today=today(), query=self.filters.get("q", ""),
+                       page_links=page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
                        hits=selectors.clause_matches(q=self.filters.get("q", ""), documents=documents))
         return context
 
@@ -58,7 +67,7 @@ class DocumentDetailView(DetailView):
         document = self.object
         clauses = list(document.clauses.all())
         incentives = [incentive for clause in clauses for incentive in clause.incentives.all()]
-        context.update(clauses=clauses, presented=present_incentives(incentives), today=today(),
+        context.update(clauses=clauses, presented=present_incentives(incentives, document=document), today=today(),
                        versions=selectors.document_versions(key=document.key))
         return context
 

@@ -19,15 +19,16 @@ from .models import Fact
 from .questionnaire import QUESTIONS_PER_STEP, State, StepForm, typed_answers
 from .rules.combine import best_total
 from .rules.evaluate import evaluate, pending_facts
-from .selectors import facts_by_key, known_fact_specs
+from .selectors import CatalogueState, catalogue_state, facts_by_key, known_fact_specs
+from .widgets import Select, SelectMultiple
 
 
 class CityForm(forms.Form):
-    city = forms.ChoiceField(label=_("企业注册地（所在城市）"))
+    city = forms.ChoiceField(label=_("企业注册地（所在城市）"), widget=Select)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        city = Fact.objects.filter(key="city").first()
+        city = facts_by_key({"city"}, state=catalogue_state()).get("city")
         self.fields["city"].choices = [("", "—")] + [(c["value"], c["label"]) for c in (city.choices if city else [])]
         self.helper = FormHelper()
         self.helper.form_id = "city-form"
@@ -69,7 +70,8 @@ class CheckStepView(TemplateView):
         if request.GET.get("back"):
             self.state.back()
             return redirect("incentives:check_step")
-        self.specs = known_fact_specs()
+        self.catalogue = catalogue_state()
+        self.specs = known_fact_specs(self.catalogue)
         self.evaluation = None
         return super().dispatch(request, *args, **kwargs)
 
@@ -93,7 +95,7 @@ class CheckStepView(TemplateView):
         return keys
 
     def _ask(self, keys: list[str]) -> None:
-        facts = facts_by_key(set(keys))
+        facts = facts_by_key(set(keys), state=self.catalogue)
         self.facts = [facts[key] for key in keys if key in facts]
 
     def get(self, request, *args, **kwargs):
@@ -163,10 +165,11 @@ class CheckResultsView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        specs = known_fact_specs()
+        catalogue = catalogue_state()
+        specs = known_fact_specs(catalogue)
         # the page explains most of what it lists (amounts' steps, the conditions not met): one evaluation, explained
         evaluation = _evaluation(self.state, specs, explain=True)
-        facts = facts_by_key()
+        facts = facts_by_key(state=catalogue)
         unknown = []
         for result, incentive in evaluation.by_rule_status("unknown"):
             questions = [facts[key] for key in result.missing[:2] if key in facts]
@@ -199,11 +202,11 @@ class CompareForm(forms.Form):
     is_manufacturing = forms.BooleanField(label=_("制造业企业"), required=False, initial=True)
     above_designated_size = forms.BooleanField(label=_("规模以上工业企业"), required=False, initial=True)
     project_is_tech_renovation = forms.BooleanField(label=_("技术改造项目"), required=False, initial=True)
-    cities = forms.MultipleChoiceField(label=_("比较的城市"), required=False)
+    cities = forms.MultipleChoiceField(label=_("比较的城市"), required=False, widget=SelectMultiple)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, state: CatalogueState, **kwargs):
         super().__init__(*args, **kwargs)
-        city = facts_by_key({"city"}).get("city")
+        city = facts_by_key({"city"}, state=state).get("city")
         self.city_choices = [(c["value"], c["label"]) for c in (city.choices if city else [])]
         self.fields["cities"].choices = self.city_choices
         self.fields["cities"].help_text = _("不选则比较前%(n)d个城市；最多同时比较%(n)d个。") % {"n": COMPARE_CITIES}
@@ -227,10 +230,11 @@ class CompareView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = CompareForm(self.request.GET or None, initial=None)
+        state = catalogue_state()
+        form = CompareForm(self.request.GET or None, initial=None, state=state)
         columns = []
         if form.is_valid():
-            specs = known_fact_specs()
+            specs = known_fact_specs(state)
             cities = form.cleaned_data["cities"]
             facts = {key: value for key, value in form.cleaned_data.items() if value is not None and key != "cities"}
             # an equipment upgrade: unless told otherwise, its investment is its equipment

@@ -6,12 +6,17 @@ not multiply with the rows joined.
 """
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
-from typing import Callable, Generic, Hashable, TypeVar
+from typing import Callable, Generic, Hashable, NamedTuple, TypeVar
 
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db import connection
+
+from django.db.models import (CharField, Count, Exists, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery,
+                              TextField)
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import IContains
 
 from .models import Clause, Department, Fact, Incentive, PolicyDocument
 from .policy_files.reader import fact_spec
@@ -22,6 +27,15 @@ V = TypeVar("V")
 # What a list of documents shows; never the full text.
 DOCUMENT_LIST_FIELDS = ("id", "key", "version", "is_current", "region", "region_name", "issuer", "title", "number",
                         "status", "issued_on", "effective_from", "effective_to", "digest", "created_at")
+
+
+_ALL_CACHES: list["BoundedCache"] = []
+
+
+def clear_caches() -> None:
+    """Forget everything worked out from the catalogue in this process (it is worked out again when asked for)."""
+    for bounded in _ALL_CACHES:
+        bounded.clear()
 
 
 class BoundedCache(Generic[V]):
@@ -35,6 +49,7 @@ class BoundedCache(Generic[V]):
         self.maxsize = maxsize
         self._data: OrderedDict[Hashable, V] = OrderedDict()
         self._lock = threading.Lock()
+        _ALL_CACHES.append(self)
 
     def get(self, key: Hashable) -> V | None:
         with self._lock:
@@ -72,14 +87,32 @@ class KnownSpecs(dict):
 _FACTS: BoundedCache[tuple[KnownSpecs, dict[str, Fact]]] = BoundedCache(maxsize=4)
 
 
-def _facts_token() -> tuple:
-    """Changes whenever a fact is added, changed or removed (the loader and the admin save rows one by one)."""
-    state = Fact.objects.aggregate(n=Count("pk"), last=Max("updated_at"), top=Max("pk"))
-    return state["n"], state["last"], state["top"]
+class CatalogueState(NamedTuple):
+    """What changes when anything a page shows of the catalogue changes: a version loaded or superseded, a
+    department or a fact saved. Pages key what they keep between requests by it."""
+
+    documents: tuple
+    facts: tuple
+
+    @property
+    def key(self) -> str:
+        return hashlib.sha1(repr(self).encode()).hexdigest()[:16]
 
 
-def _facts_now() -> tuple[KnownSpecs, dict[str, Fact]]:
-    token = _facts_token()
+def catalogue_state() -> CatalogueState:
+    """The catalogue's state in one cheap query (row counts, highest keys, last changes of three small tables)."""
+    documents, departments, facts = (model._meta.db_table for model in (PolicyDocument, Department, Fact))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {documents}), (SELECT MAX(id) FROM {documents}),"   # noqa: S608 - table names
+            f" (SELECT MAX(updated_at) FROM {documents}), (SELECT MAX(updated_at) FROM {departments}),"
+            f" (SELECT COUNT(*) FROM {facts}), (SELECT MAX(id) FROM {facts}), (SELECT MAX(updated_at) FROM {facts})")
+        row = cursor.fetchone()
+    return CatalogueState(documents=tuple(row[:4]), facts=tuple(row[4:]))
+
+
+def _facts_now(state: CatalogueState | None = None) -> tuple[KnownSpecs, dict[str, Fact]]:
+    token = (state or catalogue_state()).facts
 
     def read() -> tuple[KnownSpecs, dict[str, Fact]]:
         rows = {fact.key: fact for fact in Fact.objects.all()}
@@ -91,17 +124,17 @@ def _facts_now() -> tuple[KnownSpecs, dict[str, Fact]]:
     return _FACTS.get_or_make(token, read)
 
 
-def known_fact_specs() -> KnownSpecs:
+def known_fact_specs(state: CatalogueState | None = None) -> KnownSpecs:
     """Every fact's specification (a copy the caller may change), read from the table only when it has changed."""
-    specs, _ = _facts_now()
+    specs, _ = _facts_now(state)
     copy = KnownSpecs(specs)
     copy.token = specs.token
     return copy
 
 
-def facts_by_key(keys: set[str] | None = None) -> dict[str, Fact]:
+def facts_by_key(keys: set[str] | None = None, state: CatalogueState | None = None) -> dict[str, Fact]:
     """Fact rows by key, shared between requests: read them, do not change them."""
-    _, rows = _facts_now()
+    _, rows = _facts_now(state)
     return dict(rows) if keys is None else {key: rows[key] for key in keys if key in rows}
 
 
@@ -109,11 +142,36 @@ def known_department_keys() -> set[str]:
     return set(Department.objects.values_list("key", flat=True))
 
 
+@TextField.register_lookup
+@CharField.register_lookup
+class Finds(IContains):
+    """`icontains` that PostgreSQL's trigram indexes can serve (migration 0002).
+
+    Django's icontains compares UPPER(column), which a plain column's index cannot answer, and upper-casing
+    long Chinese texts is slow besides. Here a term without letters that have case (Chinese, digits) is a
+    plain LIKE, and one with them an ILIKE; both use the index. Other databases do what icontains does.
+    """
+
+    lookup_name = "finds"
+
+    def as_sql(self, compiler, connection):
+        return IContains(self.lhs, self.rhs).as_sql(compiler, connection)
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        cased = not isinstance(self.rhs, str) or self.rhs.lower() != self.rhs.upper()
+        return f"{lhs} {'ILIKE' if cased else 'LIKE'} {rhs}", [*lhs_params, *rhs_params]
+
+
 def matching(q: str) -> Q:
-    """Documents whose title, a clause's text or an incentive's name contains `q` (one term, case-insensitive)."""
-    return (Q(title__icontains=q)
-            | Q(pk__in=Clause.objects.filter(text__icontains=q).values("document_id"))
-            | Q(pk__in=Incentive.objects.filter(name__icontains=q).values("document_id")))
+    """Documents whose title, a clause's text or an incentive's name contains `q` (one term, case-insensitive).
+
+    One term; a search of several words can combine these with & (each subquery stays index-served).
+    """
+    return (Q(title__finds=q)
+            | Q(pk__in=Clause.objects.filter(text__finds=q).values("document_id"))
+            | Q(pk__in=Incentive.objects.filter(name__finds=q).values("document_id")))
 
 
 def _count(model, **filters) -> Coalesce:
@@ -149,7 +207,7 @@ def clause_matches(*, q: str, documents: list[PolicyDocument], limit: int = 5) -
     if not q or not documents:
         return {}
     hits: dict[int, list[Clause]] = {}
-    clauses = Clause.objects.filter(document__in=documents, text__icontains=q).order_by("document_id", "position")
+    clauses = Clause.objects.filter(document__in=documents, text__finds=q).order_by("document_id", "position")
     for clause in clauses.only("id", "document_id", "number", "title", "text"):
         bucket = hits.setdefault(clause.document_id, [])
         if len(bucket) < limit:
@@ -169,6 +227,35 @@ def document_detail(*, key: str, version: int | None = None) -> PolicyDocument:
     ).get()
 
 
+class Head(NamedTuple):
+    """What a page's title needs of a document or incentive, and the row it names."""
+
+    pk: int
+    title: str
+
+
+_HEADS: BoundedCache[Head] = BoundedCache(maxsize=4096)
+
+
+def document_head(*, key: str, version: int | None = None, state: CatalogueState) -> Head:
+    """The document version a URL names (the current one without a version); DoesNotExist if there is none."""
+    def read() -> Head:
+        documents = PolicyDocument.objects.filter(key=key)
+        documents = documents.filter(version=version) if version else documents.filter(is_current=True)
+        return Head(*documents.values_list("pk", "title").get())
+    return _HEADS.get_or_make(("document", state.documents, key, version), read)
+
+
+def incentive_head(*, document_key: str, key: str, version: int | None = None, state: CatalogueState) -> Head:
+    """The incentive a URL names, of the current version without a version; DoesNotExist if there is none."""
+    def read() -> Head:
+        incentives = Incentive.objects.filter(document__key=document_key, key=key)
+        incentives = (incentives.filter(document__version=version) if version
+                      else incentives.filter(document__is_current=True))
+        return Head(*incentives.values_list("pk", "name").get())
+    return _HEADS.get_or_make(("incentive", state.documents, document_key, key, version), read)
+
+
 def document_versions(*, key: str) -> QuerySet[PolicyDocument]:
     return PolicyDocument.objects.filter(key=key).only("id", "key", "version", "is_current", "created_at")
 
@@ -180,8 +267,15 @@ def incentive_detail(*, document_key: str, key: str, version: int | None = None)
             .prefetch_related("departments").get())
 
 
-def filter_options() -> dict[str, list[tuple[str, str]]]:
-    """The values the library's filters offer, from what is loaded."""
+_OPTIONS: BoundedCache[dict] = BoundedCache(maxsize=4)
+
+
+def filter_options(state: CatalogueState | None = None) -> dict[str, list[tuple[str, str]]]:
+    """The values the library's filters offer, from what is loaded; worked out again only after a change."""
+    return _OPTIONS.get_or_make((state or catalogue_state()).documents, _filter_options)
+
+
+def _filter_options() -> dict[str, list[tuple[str, str]]]:
     current = PolicyDocument.objects.current()
     regions = list(current.order_by("region").values_list("region", "region_name").distinct())
     departments = list(

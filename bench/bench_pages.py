@@ -96,7 +96,7 @@ def environment(database_url: str) -> dict[str, str]:
                DJANGO_SECRET_KEY="bench-only-secret-key-" + "x" * 40, DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
                DJANGO_SECURE_SSL_REDIRECT="false", CELERY_BROKER_URL=os.environ.get(
                    "BENCH_BROKER_URL", "redis://127.0.0.1:6379/12"),
-               DJANGO_LOG_LEVEL="WARNING", PYTHONPATH=str(ROOT))
+               DJANGO_LOG_LEVEL="WARNING", PYTHONPATH=str(ROOT), PYTHONWARNINGS="ignore")
     return env
 
 
@@ -115,6 +115,17 @@ def recreate_database(database_url: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+
+
+def analyze(database_url: str) -> None:
+    """Fresh planner statistics after a load, as autovacuum would soon give a production database."""
+    import psycopg2
+
+    connection = psycopg2.connect(database_url)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     connection.close()
 
 
@@ -265,6 +276,8 @@ def measure(server: Server, cookie: str, *, seconds: int, runs: int, connections
     for _ in range(runs):
         for name, path, needs_session in PAGES:
             samples[name].append(load(server.url(path), seconds, connections, cookie if needs_session else None))
+            # requests still queued when the load stopped are answered before the next page is measured
+            urllib.request.urlopen(server.url("/healthz"), timeout=120).read()
     return {name: Sample(statistics.median(s.rps for s in runs_), statistics.median(s.p50_ms for s in runs_),
                          statistics.median(s.p99_ms for s in runs_), sum(s.errors for s in runs_))
             for name, runs_ in samples.items()}
@@ -299,6 +312,7 @@ def main() -> None:
         facts, copies = copy_catalogue(Path(tmp), args.documents)
         seed = sorted((SEED / "policies").glob("*.yaml"))
         manage(env, "load_policy", str(facts), *map(str, seed))
+        analyze(database_url)
         cookie = session_cookie(env)
         figures = {}
         for size, extra in ((len(seed), []), (max(args.documents, len(seed)), copies)):
@@ -306,6 +320,7 @@ def main() -> None:
                 started = time.monotonic()
                 for i in range(0, len(extra), 50):
                     manage(env, "load_policy", str(facts), *map(str, extra[i:i + 50]))
+                analyze(database_url)
                 print(f"\nloaded {len(extra)} more documents in {time.monotonic() - started:.0f} s")
             server = Server(env)
             try:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from .models import Incentive, PolicyDocument
@@ -91,8 +92,13 @@ def compiled_documents(documents: list[PolicyDocument], specs: Mapping[str, Fact
             rows[incentive.document_id].append(incentive)
         for document in missing:
             incentives = rows[document.pk]
+            document_url = reverse("incentives:document_version", args=[document.key, document.version])
             for incentive in incentives:
                 incentive.document = document
+                # the links a results page shows for every row, made once
+                incentive.page_url = reverse("incentives:incentive_version",
+                                             args=[document.key, document.version, incentive.key])
+                incentive.clause_url = f"{document_url}#clause-{incentive.clause_id}"
             compiled = CompiledDocument(document, tuple(incentives),
                                         tuple(_build(document, incentive, specs) for incentive in incentives))
             if token is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.views.generic import TemplateView
 
 from . import selectors
@@ -54,23 +54,53 @@ class HomeView(CataloguePage):
         return context
 
 
+class _Listing:
+    """The library's list for a request's parameters: worked out only when the page is not kept."""
+
+    paginate_by = 20
+
+    def __init__(self, request, state):
+        self.request, self.state = request, state
+
+    @cached_property
+    def form(self) -> LibraryFilterForm:
+        return LibraryFilterForm(self.request.GET or None, options=selectors.filter_options(self.state))
+
+    @cached_property
+    def query(self) -> str:
+        return self.form.filters().get("q", "")
+
+    @cached_property
+    def paginator(self) -> Paginator:
+        return Paginator(selectors.document_list(**self.form.filters()), self.paginate_by)
+
+    @cached_property
+    def page(self):
+        return self.paginator.get_page(self.request.GET.get("page"))
+
+    @cached_property
+    def documents(self) -> list[PolicyDocument]:
+        return list(self.page.object_list)
+
+    @cached_property
+    def page_links(self) -> list:
+        return list(self.paginator.get_elided_page_range(self.page.number, on_each_side=2, on_ends=1))
+
+    @cached_property
+    def hits(self) -> dict:
+        return selectors.clause_matches(q=self.query, documents=self.documents)
+
+
 class DocumentListView(CataloguePage):
     template_name = "incentives/document_list.html"
-    paginate_by = 20
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = LibraryFilterForm(self.request.GET or None, options=selectors.filter_options(self.state))
-        filters = form.filters()
-        query = filters.get("q", "")
-        paginator = Paginator(selectors.document_list(**filters), self.paginate_by)
-        page = SimpleLazyObject(lambda: paginator.get_page(self.request.GET.get("page")))
-        documents = SimpleLazyObject(lambda: list(page.object_list))
+        listing = _Listing(self.request, self.state)
+        context.update({name: SimpleLazyObject(lambda name=name: getattr(listing, name))
+                        for name in ("form", "query", "paginator", "documents", "page_links", "hits")})
         context.update(
-            form=form, query=query, documents=documents, page_obj=page, paginator=paginator,
-            page_links=SimpleLazyObject(lambda: list(paginator.get_elided_page_range(page.number, on_each_side=2,
-                                                                                     on_ends=1))),
-            hits=SimpleLazyObject(lambda: selectors.clause_matches(q=query, documents=list(documents))),
+            page_obj=SimpleLazyObject(lambda: listing.page),
             # the fragment shows the form as submitted and links to other pages with the same parameters
             parameters=self.request.GET.urlencode(),
         )

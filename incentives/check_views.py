@@ -1,13 +1,17 @@
 """The eligibility check: a questionnaire that asks only what still matters, the results, and a comparison of cities."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
+from crispy_forms.utils import render_crispy_form
 from django import forms
+from django.core.cache import cache
 from django.shortcuts import redirect
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
@@ -60,6 +64,9 @@ def _evaluation(state: State, specs, *, explain: bool):
                                explain=explain)
 
 
+STEP_FORM_SECONDS = 6 * 3600   # keyed by the catalogue's state: never stale, this only bounds unused entries
+
+
 class CheckStepView(TemplateView):
     template_name = "incentives/check_step.html"
 
@@ -110,7 +117,13 @@ class CheckStepView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = kwargs.get("form") or self.form()
+        form = kwargs.get("form")
+        if form is None:  # the questions as first shown: the same for everyone at this point of the questionnaire
+            form = self.form()
+            initial = tuple((key, repr(self.state.answers.get(key))) for key in form.keys)
+            key = "incentives:step-form:" + hashlib.sha1(
+                repr((self.catalogue.key, initial, get_language())).encode()).hexdigest()
+            context["form_html"] = cache.get_or_set(key, lambda: render_crispy_form(form), STEP_FORM_SECONDS)
         answered = len(self.state.asked)
         remaining = len(self.pending)
         context.update(form=form, progress=int(100 * answered / max(answered + remaining, 1)),
@@ -272,5 +285,9 @@ class CompareView(TemplateView):
                 subset = [r for r in evaluation.results if r.key in keys]
                 # judged on the text alone: drafts and expired documents are compared as written
                 column["best"] = best_total([replace(r, status="eligible") for r in subset], evaluation.rules)
-        context.update(form=form, columns=columns, today=today())
+        # the form as submitted: the same for everyone who asks the same question
+        key = "incentives:compare-form:" + hashlib.sha1(
+            repr((state.key, self.request.GET.urlencode(), get_language())).encode()).hexdigest()
+        context.update(form=form, columns=columns, today=today(),
+                       form_html=cache.get_or_set(key, lambda: render_crispy_form(form), STEP_FORM_SECONDS))
         return context

@@ -1,8 +1,8 @@
 """Template filters of the library."""
 from django import template
 from django.template.defaultfilters import floatformat
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,19 +20,15 @@ def status_on(document, day):
     return document.status_on(day)
 
 
-# The two badges of a result, written in Python: a results page shows dozens of rows, and an {% include %}
-# per row and badge was most of the time the page took. Same markup as the partial templates had.
+# The badges and rows of results, written in Python: a results page shows dozens of rows, and an {% include %}
+# per row and badge, each with its own translations, was most of the time the page took. Same markup as the
+# partial templates had.
 
-@register.simple_tag
-def result_amount(result) -> SafeString:
-    """The amount of a result in 万元: "最高" when it is an upper bound, or why there is none."""
-    amount = result.amount
-    if amount.value is not None:
-        shown = f"{_('最高') if amount.is_maximum else ''}{floatformat(amount.value, '-4')}{_('万元')}"
-        return format_html('<span class="amount fw-semibold" data-amount="{}">{}</span>', amount.value, shown)
-    if amount.none_in_text:
-        return format_html('<span class="text-muted">{}</span>', _("条文未规定金额"))
-    return format_html('<span class="text-muted">{}</span>', _("金额待确认"))
+def _words() -> dict[str, str]:
+    """The words of results' rows in the current language, translated once per page rather than once per row."""
+    return {"max": _("最高"), "wan": _("万元"), "none": _("条文未规定金额"), "pending": _("金额待确认"),
+            "ask": _("还需回答"), "clause": _("第%(n)s条"),
+            **{state: str(label) for state, (_css, label) in _AVAILABILITY.items()}}
 
 
 _AVAILABILITY = {
@@ -43,11 +39,52 @@ _AVAILABILITY = {
 }
 
 
+def _amount(result, words) -> str:
+    amount = result.amount
+    if amount.value is not None:
+        shown = f"{words['max'] if amount.is_maximum else ''}{floatformat(amount.value, '-4')}{words['wan']}"
+        return f'<span class="amount fw-semibold" data-amount="{amount.value}">{escape(shown)}</span>'
+    return f'<span class="text-muted">{escape(words["none"] if amount.none_in_text else words["pending"])}</span>'
+
+
+def _availability(result, words) -> str:
+    badge = _AVAILABILITY.get(result.availability)
+    if badge is None:
+        return ""
+    return f'<span class="badge {badge[0]}" data-availability="{result.availability}">{escape(words[result.availability])}</span>'
+
+
+@register.simple_tag
+def result_amount(result) -> SafeString:
+    """The amount of a result in 万元: "最高" when it is an upper bound, or why there is none."""
+    return mark_safe(_amount(result, _words()))  # noqa: S308 - every value is escaped
+
+
 @register.simple_tag
 def availability(result) -> SafeString:
     """A badge when the incentive cannot be applied for today: a draft, expired, not yet in force, outside its window."""
-    badge = _AVAILABILITY.get(result.availability)
-    if badge is None:
-        return format_html("")
-    return format_html('<span class="badge {}" data-availability="{}">{}</span>', badge[0], result.availability,
-                       badge[1])
+    return mark_safe(_availability(result, _words()))  # noqa: S308 - every value is escaped
+
+
+@register.simple_tag
+def clause_label(number) -> str:
+    """第9条: as {% blocktranslate %}第{{ n }}条{% endblocktranslate %} says it (the same message), without its cost."""
+    return _("第%(n)s条") % {"n": number}
+
+
+@register.simple_tag
+def unknown_rows(rows) -> SafeString:
+    """The results still to be confirmed, each with the questions that would decide it (rows of the results page)."""
+    words = _words()
+    html = []
+    for result, incentive, questions in rows:
+        asked = (f'<div class="small">{escape(words["ask"])}：{escape("；".join(fact.label for fact in questions))}</div>'
+                 if questions else "")
+        html.append(
+            f'<div class="list-group-item" data-incentive="{escape(result.key)}">'
+            f'<div class="d-flex justify-content-between"><span><a href="{escape(incentive.page_url)}">'
+            f'{escape(incentive.name)}</a> {_availability(result, words)}</span>{_amount(result, words)}</div>'
+            f'<div class="small text-muted">{escape(incentive.document.title)} · <a class="link-secondary" '
+            f'href="{escape(incentive.clause_url)}">{escape(words["clause"] % {"n": incentive.clause.number})}</a></div>'
+            f'{asked}</div>')
+    return mark_safe("\n".join(html))  # noqa: S308 - every value is escaped

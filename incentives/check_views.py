@@ -1,13 +1,17 @@
 """The eligibility check: a questionnaire that asks only what still matters, the results, and a comparison of cities."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
+from crispy_forms.utils import render_crispy_form
 from django import forms
+from django.core.cache import cache
 from django.shortcuts import redirect
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
@@ -19,16 +23,17 @@ from .eligibility import evaluate_enterprise, today
 from .models import Fact
 from .questionnaire import QUESTIONS_PER_STEP, State, StepForm, typed_answers
 from .rules.combine import best_total
-from .rules.evaluate import pending_facts
-from .selectors import facts_by_key, known_fact_specs
+from .rules.evaluate import evaluate, pending_facts
+from .selectors import CatalogueState, catalogue_state, facts_by_key, known_fact_specs
+from .widgets import Select, SelectMultiple
 
 
 class CityForm(forms.Form):
-    city = forms.ChoiceField(label=_("企业注册地（所在城市）"))
+    city = forms.ChoiceField(label=_("企业注册地（所在城市）"), widget=Select)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        city = Fact.objects.filter(key="city").first()
+        city = facts_by_key({"city"}, state=catalogue_state()).get("city")
         self.fields["city"].choices = [("", "—")] + [(c["value"], c["label"]) for c in (city.choices if city else [])]
         self.helper = FormHelper()
         self.helper.form_id = "city-form"
@@ -55,8 +60,12 @@ class CheckStartView(FormView):
         return redirect("incentives:check_step")
 
 
-def _evaluation(state: State, specs):
-    return evaluate_enterprise(typed_answers(state.answers, specs), regions=[state.city], specs=specs)
+def _evaluation(state: State, specs, *, explain: bool):
+    return evaluate_enterprise(typed_answers(state.answers, specs), regions=[state.city], specs=specs,
+                               explain=explain)
+
+
+STEP_FORM_SECONDS = 6 * 3600   # keyed by the catalogue's state: never stale, this only bounds unused entries
 
 
 class CheckStepView(TemplateView):
@@ -69,8 +78,14 @@ class CheckStepView(TemplateView):
         if request.method == "POST" and "back" in request.POST:  # the answers on this step are not kept
             self.state.back()
             return redirect("incentives:check_step")
-        self.specs = known_fact_specs()
-        self.evaluation = _evaluation(self.state, self.specs)
+        self.catalogue = catalogue_state()
+        self.specs = known_fact_specs(self.catalogue)
+        self.evaluation = None
+        return super().dispatch(request, *args, **kwargs)
+
+    def _plan(self) -> list[str]:
+        """Evaluate the city (once, without reasons) and choose this step's questions; [] when nothing is left."""
+        self.evaluation = _evaluation(self.state, self.specs, explain=False)
         # ask what the conditions still need, whatever the documents' dates: an expired or draft
         # document's verdict is still worth knowing, and the results page says which are open
         as_written = [replace(r, status=r.rule_status) for r in self.evaluation.results]
@@ -84,18 +99,32 @@ class CheckStepView(TemplateView):
         self.pending = pending
         keys = [key for key in self.state.current if key not in self.state.asked] or \
                [key for key, _ in pending[:QUESTIONS_PER_STEP]]
+        self._ask(keys)
+        return keys
+
+    def _ask(self, keys: list[str]) -> None:
+        facts = facts_by_key(set(keys), state=self.catalogue)
+        self.facts = [facts[key] for key in keys if key in facts]
+
+    def get(self, request, *args, **kwargs):
+        keys = self._plan()
         if not keys:
             return redirect("incentives:check_results")
-        facts = facts_by_key(set(keys))
-        self.facts = [facts[key] for key in keys if key in facts]
-        return super().dispatch(request, *args, **kwargs)
+        self.state.show(keys)
+        return super().get(request, *args, **kwargs)
 
     def form(self, data=None) -> StepForm:
         return StepForm(data, facts=self.facts, specs=self.specs, initial_answers=self.state.answers)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = kwargs.get("form") or self.form()
+        form = kwargs.get("form")
+        if form is None:  # the questions as first shown: the same for everyone at this point of the questionnaire
+            form = self.form()
+            initial = tuple((key, repr(self.state.answers.get(key))) for key in form.keys)
+            key = "incentives:step-form:" + hashlib.sha1(
+                repr((self.catalogue.key, initial, get_language())).encode()).hexdigest()
+            context["form_html"] = cache.get_or_set(key, lambda: render_crispy_form(form), STEP_FORM_SECONDS)
         answered = len(self.state.asked)
         remaining = len(self.pending)
         context.update(form=form, progress=int(100 * answered / max(answered + remaining, 1)),
@@ -110,8 +139,16 @@ class CheckStepView(TemplateView):
         return counts
 
     def post(self, request, *args, **kwargs):
+        # the questions on screen were remembered when the page was shown: no need to work them out again
+        shown = [key for key in self.state.current if key not in self.state.asked]
+        if shown:
+            self._ask(shown)
+        elif not self._plan():
+            return redirect("incentives:check_results")
         form = self.form(request.POST)
         if not form.is_valid():
+            if self.evaluation is None:
+                self._plan()
             return self.render_to_response(self.get_context_data(form=form))
         self.state.record(form.keys, form.values)
         enterprise = enterprise_of(request.user)
@@ -142,9 +179,11 @@ class CheckResultsView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        specs = known_fact_specs()
-        evaluation = _evaluation(self.state, specs)
-        facts = facts_by_key()
+        catalogue = catalogue_state()
+        specs = known_fact_specs(catalogue)
+        # the page explains most of what it lists (amounts' steps, the conditions not met): one evaluation, explained
+        evaluation = _evaluation(self.state, specs, explain=True)
+        facts = facts_by_key(state=catalogue)
         unknown = []
         for result, incentive in evaluation.by_rule_status("unknown"):
             questions = [facts[key] for key in result.missing[:2] if key in facts]
@@ -164,6 +203,9 @@ class CheckResultsView(TemplateView):
         return context
 
 
+COMPARE_CITIES = 6   # side by side on one page; a province has many more
+
+
 class CompareForm(forms.Form):
     project_equipment_investment = forms.DecimalField(label=_("项目新设备（生产设备）购置额（万元）"), min_value=Decimal(0),
                                                       max_digits=14, decimal_places=4, initial=Decimal(3000))
@@ -176,14 +218,25 @@ class CompareForm(forms.Form):
     is_manufacturing = forms.BooleanField(label=_("制造业企业"), required=False, initial=True)
     above_designated_size = forms.BooleanField(label=_("规模以上工业企业"), required=False, initial=True)
     project_is_tech_renovation = forms.BooleanField(label=_("技术改造项目"), required=False, initial=True)
+    cities = forms.MultipleChoiceField(label=_("比较的城市"), required=False, widget=SelectMultiple)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, state: CatalogueState, **kwargs):
         super().__init__(*args, **kwargs)
+        city = facts_by_key({"city"}, state=state).get("city")
+        self.city_choices = [(c["value"], c["label"]) for c in (city.choices if city else [])]
+        self.fields["cities"].choices = self.city_choices
+        self.fields["cities"].help_text = _("不选则比较前%(n)d个城市；最多同时比较%(n)d个。") % {"n": COMPARE_CITIES}
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.form_id = "compare-form"
         self.helper.disable_csrf = True
         self.helper.add_input(Submit("", _("比较"), css_class="btn-primary"))
+
+    def clean_cities(self) -> list[str]:
+        cities = self.cleaned_data["cities"]
+        if len(cities) > COMPARE_CITIES:
+            raise forms.ValidationError(_("最多同时比较%(n)d个城市，请减少所选城市。"), params={"n": COMPARE_CITIES})
+        return cities or [value for value, _label in self.city_choices[:COMPARE_CITIES]]
 
 
 class CompareView(TemplateView):
@@ -193,16 +246,20 @@ class CompareView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = CompareForm(self.request.GET or None, initial=None)
+        state = catalogue_state()
+        form = CompareForm(self.request.GET or None, initial=None, state=state)
         columns = []
         if form.is_valid():
-            facts = {key: value for key, value in form.cleaned_data.items() if value is not None}
+            specs = known_fact_specs(state)
+            cities = form.cleaned_data["cities"]
+            facts = {key: value for key, value in form.cleaned_data.items() if value is not None and key != "cities"}
             # an equipment upgrade: unless told otherwise, its investment is its equipment
             facts.setdefault("project_fixed_asset_investment", facts["project_equipment_investment"])
             facts.setdefault("project_total_investment", facts["project_fixed_asset_investment"])
             if facts.get("is_manufacturing"):
                 facts["is_industrial"] = True  # manufacturing is a branch of industry
-            evaluation = evaluate_enterprise(facts, ignore_region=True)
+            # every rule of the chosen cities without reasons; only the rows shown with their steps are explained
+            evaluation = evaluate_enterprise(facts, regions=cities, ignore_region=True, explain=False, specs=specs)
             project_facts = {key for key in facts if key.startswith("project_")}
             by_region: dict[str, dict] = {}
             for result in evaluation.results:
@@ -219,6 +276,8 @@ class CompareView(TemplateView):
                 column = by_region.setdefault(incentive.document.region, {
                     "region": incentive.document.region_name, "document": incentive.document, "rows": [],
                     "possible": []})
+                if certain:
+                    result = evaluate(rule, facts, on=evaluation.on, specs=specs, ignore_region=True)
                 column["rows" if certain else "possible"].append((result, incentive))
             for column in by_region.values():
                 column["rows"].sort(key=lambda row: row[0].amount.value, reverse=True)
@@ -229,5 +288,9 @@ class CompareView(TemplateView):
                 subset = [r for r in evaluation.results if r.key in keys]
                 # judged on the text alone: drafts and expired documents are compared as written
                 column["best"] = best_total([replace(r, status="eligible") for r in subset], evaluation.rules)
-        context.update(form=form, columns=columns, today=today())
+        # the form as submitted: the same for everyone who asks the same question
+        key = "incentives:compare-form:" + hashlib.sha1(
+            repr((state.key, self.request.GET.urlencode(), get_language())).encode()).hexdigest()
+        context.update(form=form, columns=columns, today=today(),
+                       form_html=cache.get_or_set(key, lambda: render_crispy_form(form), STEP_FORM_SECONDS))
         return context

@@ -1,22 +1,32 @@
-"""Eligibility over the loaded catalogue: the current incentives as engine rules, evaluated for one enterprise."""
+"""Eligibility over the loaded catalogue: the current incentives as engine rules, evaluated for one enterprise.
+
+Rules are built and compiled once per document version and kept in a bounded cache shared by the requests of a
+process. A cache key names the version's row and content (primary key, digest, creation time) and the state of
+the facts (see selectors.KnownSpecs), so a new version or a changed fact is simply a new key; nothing in it holds
+a document's full text.
+"""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
-from .models import Incentive
+from .models import Incentive, PolicyDocument
 from .rules.answers import AnswerError, coerce_answers
 from .rules.combine import Combination, best_total
 from .rules.evaluate import IncentiveRule, Result, build_rule, evaluate_all
 from .rules.figures import format_money
 from .rules.model import FactSpec
-from .selectors import known_fact_specs
+from .selectors import DOCUMENT_LIST_FIELDS, BoundedCache, known_fact_specs
 
-# Loaded versions never change, so a rule built once for an incentive row holds for good.
-_RULES: dict[int, IncentiveRule] = {}
+# What evaluating and showing a result needs of an incentive: no summary, no texts.
+INCENTIVE_FIELDS = ("id", "document_id", "clause_id", "position", "key", "name", "kind", "beneficiary",
+                    "eligibility", "amount", "window_from", "window_to", "excludes", "clause__id", "clause__number")
 
 
 def today() -> dt.date:
@@ -24,28 +34,94 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def rule_of(incentive: Incentive, specs: Mapping[str, FactSpec]) -> IncentiveRule:
+@dataclass(frozen=True)
+class CompiledDocument:
+    """A document version's incentives (slim rows: no texts) and their engine rules, in clause order."""
+
+    document: PolicyDocument
+    incentives: tuple[Incentive, ...]
+    rules: tuple[IncentiveRule, ...]
+
+
+_DOCUMENTS: BoundedCache[CompiledDocument] = BoundedCache(
+    maxsize=getattr(settings, "INCENTIVES_COMPILED_DOCUMENTS", 512))
+_RULES: BoundedCache[IncentiveRule] = BoundedCache(maxsize=getattr(settings, "INCENTIVES_COMPILED_RULES", 4096))
+
+
+def _version_key(document: PolicyDocument) -> tuple:
+    return document.pk, document.digest, document.created_at
+
+
+def _build(document: PolicyDocument, incentive: Incentive, specs: Mapping[str, FactSpec]) -> IncentiveRule:
     """The engine's rule for a loaded incentive, built as for its fixture file (the stored data is the file's)."""
-    rule = _RULES.get(incentive.pk)
-    if rule is None:
-        document = incentive.document
-        rule = build_rule(
-            {"key": document.key, "title": document.title, "region": document.region, "status": document.status,
-             "effective_from": document.effective_from, "effective_to": document.effective_to},
-            {"key": incentive.key, "name": incentive.name, "clause": incentive.clause.number,
-             "eligibility": incentive.eligibility, "amount": incentive.amount, "excludes": incentive.excludes,
-             "window": {"from": incentive.window_from, "to": incentive.window_to}},
-            specs,
-        )
-        _RULES[incentive.pk] = rule
-    return rule
+    return build_rule(
+        {"key": document.key, "title": document.title, "region": document.region, "status": document.status,
+         "effective_from": document.effective_from, "effective_to": document.effective_to},
+        {"key": incentive.key, "name": incentive.name, "clause": incentive.clause.number,
+         "eligibility": incentive.eligibility, "amount": incentive.amount, "excludes": incentive.excludes,
+         "window": {"from": incentive.window_from, "to": incentive.window_to}},
+        specs,
+    )
 
 
-def current_incentives(*, regions: Iterable[str] | None = None) -> list[Incentive]:
-    incentives = Incentive.objects.filter(document__is_current=True).select_related("document", "clause")
-    if regions:
-        incentives = incentives.filter(document__region__in=list(regions))
-    return list(incentives.order_by("document__region", "document__key", "position"))
+def rule_of(incentive: Incentive, specs: Mapping[str, FactSpec]) -> IncentiveRule:
+    """The rule of one incentive, built once per document version and state of the facts."""
+    token = getattr(specs, "token", None)
+    document = incentive.document
+    if token is None:
+        return _build(document, incentive, specs)
+    return _RULES.get_or_make((*_version_key(document), incentive.key, token),
+                              lambda: _build(document, incentive, specs))
+
+
+def compiled_documents(documents: list[PolicyDocument], specs: Mapping[str, FactSpec]) -> list[CompiledDocument]:
+    """Each document's incentives and rules: from the cache, or read in one query for all those not in it."""
+    token = getattr(specs, "token", None)
+    found: dict[int, CompiledDocument] = {}
+    missing = []
+    for document in documents:
+        hit = _DOCUMENTS.get((*_version_key(document), token)) if token is not None else None
+        if hit is None:
+            missing.append(document)
+        else:
+            found[document.pk] = hit
+    if missing:
+        rows: dict[int, list[Incentive]] = defaultdict(list)
+        for incentive in (Incentive.objects.filter(document__in=missing).select_related("clause")
+                          .only(*INCENTIVE_FIELDS).order_by("document_id", "position")):
+            rows[incentive.document_id].append(incentive)
+        for document in missing:
+            incentives = rows[document.pk]
+            document_url = reverse("incentives:document_version", args=[document.key, document.version])
+            for incentive in incentives:
+                incentive.document = document
+                # the links a results page shows for every row, made once
+                incentive.page_url = reverse("incentives:incentive_version",
+                                             args=[document.key, document.version, incentive.key])
+                incentive.clause_url = f"{document_url}#clause-{incentive.clause_id}"
+            compiled = CompiledDocument(document, tuple(incentives),
+                                        tuple(_build(document, incentive, specs) for incentive in incentives))
+            if token is not None:
+                _DOCUMENTS.put((*_version_key(document), token), compiled)
+            found[document.pk] = compiled
+    return [found[document.pk] for document in documents]
+
+
+def current_documents(*, regions: Iterable[str] | None = None) -> list[PolicyDocument]:
+    """The current versions, without their full texts, in the order results are listed: by region, then key."""
+    documents = PolicyDocument.objects.current().only(*DOCUMENT_LIST_FIELDS)
+    if regions is not None:
+        documents = documents.filter(region__in=list(regions))
+    return list(documents.order_by("region", "key"))
+
+
+def current_incentives(*, regions: Iterable[str] | None = None,
+                       specs: Mapping[str, FactSpec] | None = None) -> list[Incentive]:
+    """The incentives of the current versions (slim rows, each with its document and clause number)."""
+    specs = specs if specs is not None else known_fact_specs()
+    regions = list(regions) if regions else None
+    return [incentive for compiled in compiled_documents(current_documents(regions=regions), specs)
+            for incentive in compiled.incentives]
 
 
 @dataclass
@@ -68,12 +144,18 @@ class Evaluation:
 
 def evaluate_enterprise(facts: Mapping[str, object], *, regions: Iterable[str] | None = None,
                         on: dt.date | None = None, ignore_region: bool = False,
-                        specs: Mapping[str, FactSpec] | None = None) -> Evaluation:
+                        specs: Mapping[str, FactSpec] | None = None, explain: bool = True) -> Evaluation:
+    """Evaluate the current incentives (of `regions`, or all) for one enterprise.
+
+    explain=False leaves out the reasons and the amounts' steps: pages that do not show them ask for that.
+    """
     specs = specs if specs is not None else known_fact_specs()
     on = on or today()
-    incentives = current_incentives(regions=regions)
-    rules = [rule_of(incentive, specs) for incentive in incentives]
-    results = evaluate_all(rules, facts, on=on, specs=specs, ignore_region=ignore_region)
+    regions = list(regions) if regions else None
+    compiled = compiled_documents(current_documents(regions=regions), specs)
+    incentives = [incentive for document in compiled for incentive in document.incentives]
+    rules = [rule for document in compiled for rule in document.rules]
+    results = evaluate_all(rules, facts, on=on, specs=specs, ignore_region=ignore_region, explain=explain)
     by_key = {rule.key: rule for rule in rules}
     return Evaluation(results=results, incentives={r.key: i for r, i in zip(rules, incentives)}, rules=by_key,
                       combination=best_total(results, by_key), on=on)

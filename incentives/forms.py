@@ -6,14 +6,16 @@ from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .widgets import Select
+
 
 class LibraryFilterForm(forms.Form):
     q = forms.CharField(label=_("搜索"), required=False, max_length=50,
                         widget=forms.TextInput(attrs={"placeholder": _("标题或条文中的词，如：技术改造")}))
-    region = forms.ChoiceField(label=_("城市"), required=False)
-    status = forms.ChoiceField(label=_("文件状态"), required=False)
-    kind = forms.ChoiceField(label=_("支持方式"), required=False)
-    department = forms.ChoiceField(label=_("部门"), required=False)
+    region = forms.ChoiceField(label=_("城市"), required=False, widget=Select)
+    status = forms.ChoiceField(label=_("文件状态"), required=False, widget=Select)
+    kind = forms.ChoiceField(label=_("支持方式"), required=False, widget=Select)
+    department = forms.ChoiceField(label=_("部门"), required=False, widget=Select)
 
     def __init__(self, *args, options: dict[str, list[tuple[str, str]]], **kwargs):
         super().__init__(*args, **kwargs)

@@ -53,6 +53,12 @@ class State:
         self.current = []
         self.save()
 
+    def show(self, keys: list[str]) -> None:
+        """Remember the questions on screen: their answers are checked against these, without working them out again."""
+        if keys != self.current:
+            self.current = list(keys)
+            self.save()
+
     def back(self) -> None:
         if len(self.steps) > 1:
             keys = self.steps.pop()

@@ -1,46 +1,204 @@
-"""Reads of the catalogue: what the views, the loader and the engine need, in a bounded number of queries."""
+"""Reads of the catalogue: what the views, the loader and the engine need, in a bounded number of queries.
+
+Lists never load a document's full text; searches look for one term in titles, clause texts and incentive
+names through subqueries (on PostgreSQL backed by trigram indexes, which suit Chinese), so their cost does
+not multiply with the rows joined.
+"""
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+import hashlib
+import threading
+from collections import OrderedDict
+from typing import Callable, Generic, Hashable, NamedTuple, TypeVar
+
+from django.db import connection
+
+from django.db.models import (CharField, Count, Exists, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery,
+                              TextField)
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import IContains
 
 from .models import Clause, Department, Fact, Incentive, PolicyDocument
 from .policy_files.reader import fact_spec
 from .rules.model import FactSpec
 
+V = TypeVar("V")
 
-def known_fact_specs() -> dict[str, FactSpec]:
-    return {
-        fact.key: fact_spec({"key": fact.key, "type": fact.type, "unit": fact.unit, "choices": fact.choices,
-                             "label": fact.label})
-        for fact in Fact.objects.all()
-    }
+# What a list of documents shows; never the full text.
+DOCUMENT_LIST_FIELDS = ("id", "key", "version", "is_current", "region", "region_name", "issuer", "title", "number",
+                        "status", "issued_on", "effective_from", "effective_to", "digest", "created_at")
+
+
+_ALL_CACHES: list["BoundedCache"] = []
+
+
+def clear_caches() -> None:
+    """Forget everything worked out from the catalogue in this process (it is worked out again when asked for)."""
+    for bounded in _ALL_CACHES:
+        bounded.clear()
+
+
+class BoundedCache(Generic[V]):
+    """A least-recently-used map of at most `maxsize` entries, safe to share between threads.
+
+    Holds what is worked out from immutable rows (a document version, the facts as they stand), so entries are
+    never stale: their keys name the content they were made from.
+    """
+
+    def __init__(self, maxsize: int):
+        self.maxsize = maxsize
+        self._data: OrderedDict[Hashable, V] = OrderedDict()
+        self._lock = threading.Lock()
+        _ALL_CACHES.append(self)
+
+    def get(self, key: Hashable) -> V | None:
+        with self._lock:
+            value = self._data.get(key)
+            if value is not None:
+                self._data.move_to_end(key)
+            return value
+
+    def put(self, key: Hashable, value: V) -> V:
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.maxsize:
+                self._data.popitem(last=False)
+        return value
+
+    def get_or_make(self, key: Hashable, make: Callable[[], V]) -> V:
+        value = self.get(key)
+        return value if value is not None else self.put(key, make())
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+class KnownSpecs(dict):
+    """The fact specifications by key; `token` names the state of the facts table they were read from."""
+
+    token: tuple = ()
+
+
+_FACTS: BoundedCache[tuple[KnownSpecs, dict[str, Fact]]] = BoundedCache(maxsize=4)
+
+
+class CatalogueState(NamedTuple):
+    """What changes when anything a page shows of the catalogue changes: a version loaded or superseded, a
+    department or a fact saved. Pages key what they keep between requests by it."""
+
+    documents: tuple
+    facts: tuple
+
+    @property
+    def key(self) -> str:
+        return hashlib.sha1(repr(self).encode()).hexdigest()[:16]
+
+
+def catalogue_state() -> CatalogueState:
+    """The catalogue's state in one cheap query (row counts, highest keys, last changes of three small tables)."""
+    documents, departments, facts = (model._meta.db_table for model in (PolicyDocument, Department, Fact))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {documents}), (SELECT MAX(id) FROM {documents}),"   # noqa: S608 - table names
+            f" (SELECT MAX(updated_at) FROM {documents}), (SELECT MAX(updated_at) FROM {departments}),"
+            f" (SELECT COUNT(*) FROM {facts}), (SELECT MAX(id) FROM {facts}), (SELECT MAX(updated_at) FROM {facts})")
+        row = cursor.fetchone()
+    return CatalogueState(documents=tuple(row[:4]), facts=tuple(row[4:]))
+
+
+def _facts_now(state: CatalogueState | None = None) -> tuple[KnownSpecs, dict[str, Fact]]:
+    token = (state or catalogue_state()).facts
+
+    def read() -> tuple[KnownSpecs, dict[str, Fact]]:
+        rows = {fact.key: fact for fact in Fact.objects.all()}
+        specs = KnownSpecs({key: fact_spec({"key": fact.key, "type": fact.type, "unit": fact.unit,
+                                            "choices": fact.choices, "label": fact.label})
+                            for key, fact in rows.items()})
+        specs.token = token
+        return specs, rows
+    return _FACTS.get_or_make(token, read)
+
+
+def known_fact_specs(state: CatalogueState | None = None) -> KnownSpecs:
+    """Every fact's specification (a copy the caller may change), read from the table only when it has changed."""
+    specs, _ = _facts_now(state)
+    copy = KnownSpecs(specs)
+    copy.token = specs.token
+    return copy
+
+
+def facts_by_key(keys: set[str] | None = None, state: CatalogueState | None = None) -> dict[str, Fact]:
+    """Fact rows by key, shared between requests: read them, do not change them."""
+    _, rows = _facts_now(state)
+    return dict(rows) if keys is None else {key: rows[key] for key in keys if key in rows}
 
 
 def known_department_keys() -> set[str]:
     return set(Department.objects.values_list("key", flat=True))
 
 
+@TextField.register_lookup
+@CharField.register_lookup
+class Finds(IContains):
+    """`icontains` that PostgreSQL's trigram indexes can serve (migration 0002).
+
+    Django's icontains compares UPPER(column), which a plain column's index cannot answer, and upper-casing
+    long Chinese texts is slow besides. Here a term without letters that have case (Chinese, digits) is a
+    plain LIKE, and one with them an ILIKE; both use the index. Other databases do what icontains does.
+    """
+
+    lookup_name = "finds"
+
+    def as_sql(self, compiler, connection):
+        return IContains(self.lhs, self.rhs).as_sql(compiler, connection)
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        cased = not isinstance(self.rhs, str) or self.rhs.lower() != self.rhs.upper()
+        return f"{lhs} {'ILIKE' if cased else 'LIKE'} {rhs}", [*lhs_params, *rhs_params]
+
+
+def matching(q: str) -> Q:
+    """Documents whose title, a clause's text or an incentive's name contains `q` (one term, case-insensitive).
+
+    One term; a search of several words can combine these with & (each subquery stays index-served).
+    """
+    return (Q(title__finds=q)
+            | Q(pk__in=Clause.objects.filter(text__finds=q).values("document_id"))
+            | Q(pk__in=Incentive.objects.filter(name__finds=q).values("document_id")))
+
+
+def _count(model, **filters) -> Coalesce:
+    rows = model.objects.filter(document=OuterRef("pk"), **filters).order_by().values("document")
+    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0)
+
+
 def document_list(*, region: str = "", status: str = "", kind: str = "", department: str = "",
                   q: str = "") -> QuerySet[PolicyDocument]:
-    """Current documents matching the filters; `q` searches titles, clause text and incentive names."""
+    """Current documents matching the filters, with their clause and incentive counts, without their full texts."""
     documents = PolicyDocument.objects.current()
     if region:
         documents = documents.filter(region=region)
     if status:
         documents = documents.filter(status=status)
     if kind:
-        documents = documents.filter(incentives__kind=kind)
+        documents = documents.filter(Exists(Incentive.objects.filter(document=OuterRef("pk"), kind=kind)))
     if department:
-        documents = documents.filter(Q(incentives__departments__key=department) | Q(clauses__departments__key=department))
-    if q:
         documents = documents.filter(
-            Q(title__icontains=q) | Q(clauses__text__icontains=q) | Q(incentives__name__icontains=q)
-        )
-    ids = documents.values("pk")
+            Exists(Incentive.objects.filter(document=OuterRef("pk"), departments__key=department))
+            | Exists(Clause.objects.filter(document=OuterRef("pk"), departments__key=department)))
+    if q:
+        documents = documents.filter(matching(q))
     return (
-        PolicyDocument.objects.filter(pk__in=ids)
-        .annotate(clause_count=Count("clauses", distinct=True), incentive_count=Count("incentives", distinct=True))
-        .order_by("region", "title")
+        documents.only(*DOCUMENT_LIST_FIELDS)
+        .annotate(clause_count=_count(Clause), incentive_count=_count(Incentive))
+        .order_by("region", "title", "pk")
     )
 
 
@@ -49,9 +207,8 @@ def clause_matches(*, q: str, documents: list[PolicyDocument], limit: int = 5) -
     if not q or not documents:
         return {}
     hits: dict[int, list[Clause]] = {}
-    for clause in Clause.objects.filter(document__in=documents, text__icontains=q).only(
-        "id", "document_id", "number", "title", "text"
-    ):
+    clauses = Clause.objects.filter(document__in=documents, text__finds=q).order_by("document_id", "position")
+    for clause in clauses.only("id", "document_id", "number", "title", "text"):
         bucket = hits.setdefault(clause.document_id, [])
         if len(bucket) < limit:
             bucket.append(clause)
@@ -60,7 +217,7 @@ def clause_matches(*, q: str, documents: list[PolicyDocument], limit: int = 5) -
 
 def document_detail(*, key: str, version: int | None = None) -> PolicyDocument:
     """A document with its clauses, their departments and incentives, in four queries whatever its size."""
-    documents = PolicyDocument.objects.filter(key=key)
+    documents = PolicyDocument.objects.filter(key=key).defer("full_text")
     documents = documents.filter(version=version) if version else documents.filter(is_current=True)
     return documents.prefetch_related(
         Prefetch("clauses", queryset=Clause.objects.order_by("position").prefetch_related(
@@ -70,6 +227,35 @@ def document_detail(*, key: str, version: int | None = None) -> PolicyDocument:
     ).get()
 
 
+class Head(NamedTuple):
+    """What a page's title needs of a document or incentive, and the row it names."""
+
+    pk: int
+    title: str
+
+
+_HEADS: BoundedCache[Head] = BoundedCache(maxsize=4096)
+
+
+def document_head(*, key: str, version: int | None = None, state: CatalogueState) -> Head:
+    """The document version a URL names (the current one without a version); DoesNotExist if there is none."""
+    def read() -> Head:
+        documents = PolicyDocument.objects.filter(key=key)
+        documents = documents.filter(version=version) if version else documents.filter(is_current=True)
+        return Head(*documents.values_list("pk", "title").get())
+    return _HEADS.get_or_make(("document", state.documents, key, version), read)
+
+
+def incentive_head(*, document_key: str, key: str, version: int | None = None, state: CatalogueState) -> Head:
+    """The incentive a URL names, of the current version without a version; DoesNotExist if there is none."""
+    def read() -> Head:
+        incentives = Incentive.objects.filter(document__key=document_key, key=key)
+        incentives = (incentives.filter(document__version=version) if version
+                      else incentives.filter(document__is_current=True))
+        return Head(*incentives.values_list("pk", "name").get())
+    return _HEADS.get_or_make(("incentive", state.documents, document_key, key, version), read)
+
+
 def document_versions(*, key: str) -> QuerySet[PolicyDocument]:
     return PolicyDocument.objects.filter(key=key).only("id", "key", "version", "is_current", "created_at")
 
@@ -77,23 +263,28 @@ def document_versions(*, key: str) -> QuerySet[PolicyDocument]:
 def incentive_detail(*, document_key: str, key: str, version: int | None = None) -> Incentive:
     incentives = Incentive.objects.filter(document__key=document_key, key=key)
     incentives = incentives.filter(document__version=version) if version else incentives.filter(document__is_current=True)
-    return incentives.select_related("document", "clause").prefetch_related("departments").get()
+    return (incentives.select_related("document", "clause").defer("document__full_text")
+            .prefetch_related("departments").get())
 
 
-def facts_by_key(keys: set[str] | None = None) -> dict[str, Fact]:
-    facts = Fact.objects.all()
-    if keys is not None:
-        facts = facts.filter(key__in=keys)
-    return {fact.key: fact for fact in facts}
+_OPTIONS: BoundedCache[dict] = BoundedCache(maxsize=4)
 
 
-def filter_options() -> dict[str, list[tuple[str, str]]]:
-    """The values the library's filters offer, from what is loaded."""
+def filter_options(state: CatalogueState | None = None) -> dict[str, list[tuple[str, str]]]:
+    """The values the library's filters offer, from what is loaded; worked out again only after a change."""
+    return _OPTIONS.get_or_make((state or catalogue_state()).documents, _filter_options)
+
+
+def _filter_options() -> dict[str, list[tuple[str, str]]]:
     current = PolicyDocument.objects.current()
-    regions = sorted(set(current.values_list("region", "region_name")))
+    regions = list(current.order_by("region").values_list("region", "region_name").distinct())
     departments = list(
-        Department.objects.filter(Q(incentives__document__is_current=True) | Q(clauses__document__is_current=True))
-        .distinct().order_by("region", "name").values_list("key", "name")
+        Department.objects.filter(
+            Exists(Incentive.departments.through.objects.filter(department=OuterRef("pk"),
+                                                                incentive__document__is_current=True))
+            | Exists(Clause.departments.through.objects.filter(department=OuterRef("pk"),
+                                                               clause__document__is_current=True)))
+        .order_by("region", "name").values_list("key", "name")
     )
     return {
         "regions": regions,

@@ -22,6 +22,7 @@ app_name = "incentives"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("healthz", views.healthz, name="healthz"),
     path("policies/", views.DocumentListView.as_view(), name="document_list"),
     path("policies/<slug:key>/", views.DocumentDetailView.as_view(), name="document_detail"),
     path("policies/<slug:key>/v<version:version>/", views.DocumentDetailView.as_view(), name="document_version"),

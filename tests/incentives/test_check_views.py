@@ -133,3 +133,36 @@ def test_the_comparison_refuses_a_negative_investment(client, catalogue):
     response = client.get(reverse("incentives:check_compare"), {"project_equipment_investment": "-5"})
     assert response.context["columns"] == []
     assert response.context["form"].errors["project_equipment_investment"]
+
+
+def test_each_page_evaluates_once_and_explains_only_what_it_shows(client, catalogue, monkeypatch):
+    from incentives import check_views
+
+    calls = []
+    real = check_views.evaluate_enterprise
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs.get("explain", True))
+        return real(*args, **kwargs)
+    monkeypatch.setattr(check_views, "evaluate_enterprise", counted)
+    start(client, "jiangmen")
+    fields = step_fields(client)
+    assert calls == [False]                      # the step shows no reasons
+    calls.clear()
+    response = client.post(reverse("incentives:check_step"), {key: "" for key in fields})
+    assert response.status_code == 302 and calls == []   # the questions shown were remembered, not worked out again
+    client.get(reverse("incentives:check_results"))
+    assert calls == [True]                       # the results show the steps and the conditions not met
+    calls.clear()
+    client.get(reverse("incentives:check_compare"), {"project_equipment_investment": "3000"})
+    assert calls == [False]                      # the comparison explains only the rows it shows, one by one
+
+
+def test_the_comparison_compares_the_chosen_cities_at_most_six(client, catalogue):
+    url = reverse("incentives:check_compare")
+    chosen = client.get(url, {"project_equipment_investment": "3000", "is_manufacturing": "on",
+                              "project_is_tech_renovation": "on", "cities": ["jiangmen", "shenzhen"]})
+    assert {c["document"].region for c in chosen.context["columns"]} == {"jiangmen", "shenzhen"}
+    too_many = client.get(url, {"project_equipment_investment": "3000", "cities": ["jiangmen"] * 7})
+    assert too_many.context["columns"] == []
+    assert "最多同时比较6个城市" in too_many.content.decode()

@@ -11,5 +11,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("applications.urls")),
+    path("", include("applications.urls_review")),
     path("", include("incentives.urls")),
 ]

@@ -16,7 +16,7 @@ from typing import Iterable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -128,8 +128,15 @@ def outbox_wake() -> None:
     """Ask a worker to drain the outbox now; if the broker is down the beat drain delivers later, so never fail."""
     from ..tasks.notifications import notifications_drain
 
+    app = notifications_drain.app
     try:
-        notifications_drain.apply_async(retry=False)
+        if app.conf.task_always_eager:
+            notifications_drain.apply_async()
+            return
+        # one quick attempt: a request must not hang retrying a broker that is down
+        with app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0.1, timeout=2)
+            notifications_drain.apply_async(retry=False, connection=connection)
     except Exception as error:  # noqa: BLE001 - a lost wake-up costs a minute, never a notification
         logger.warning("outbox wake-up not queued (%s); the periodic drain will deliver", error)
 
@@ -147,6 +154,13 @@ def _wants_email(notification: Notification) -> bool:
     return preference is None or (preference.email and preference.enabled)
 
 
+def send_mail(notification: Notification) -> None:
+    """Hand one notification to the mail backend; the header names the outbox row, so copies can be told apart."""
+    link = f"{settings.PORTAL_BASE_URL.rstrip('/')}{notification.url}" if notification.url else ""
+    EmailMessage(notification.subject, f"{notification.body}\n\n{link}".strip(), None, [notification.recipient.email],
+                 headers={"X-Portal-Notification": notification.key}).send()
+
+
 def outbox_drain(*, limit: int = 500) -> int:
     """Deliver up to `limit` pending rows, each claimed and marked in its own transaction; return how many."""
     delivered = 0
@@ -156,9 +170,7 @@ def outbox_drain(*, limit: int = 500) -> int:
             if notification is None:
                 break
             if _wants_email(notification):
-                link = f"{settings.PORTAL_BASE_URL.rstrip('/')}{notification.url}" if notification.url else ""
-                send_mail(notification.subject, f"{notification.body}\n\n{link}".strip(), None,
-                          [notification.recipient.email])
+                send_mail(notification)
                 notification.email = Notification.Email.SENT
                 notification.email_sent_at = now()
             else:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import OperationalError
 
 from ..services import reminders
 from ..services.notifications import outbox_drain
@@ -9,7 +10,7 @@ from ..services.notifications import outbox_drain
 COMMON = {"acks_late": True, "retry_backoff": True, "max_retries": 5, "soft_time_limit": 240, "time_limit": 300}
 
 
-@shared_task(autoretry_for=(OSError,), **COMMON)
+@shared_task(autoretry_for=(OSError, OperationalError), **COMMON)
 def notifications_drain(limit: int = 1000) -> int:
     """Email the pending outbox rows; safe to run any number of times at once (rows are claimed, skip-locked)."""
     return outbox_drain(limit=limit)

@@ -22,9 +22,7 @@ def closed_port_url() -> str:
 def use_broker(url: str) -> None:
     """Point the app (producers and workers started later) at `url`, dropping pooled connections."""
     app.conf.update(broker_url=url, task_always_eager=False, result_backend=None)
-    if app._pool is not None:
-        app._pool.force_close_all()
-    app._pool = None
+    app._pool = None  # kombu keeps one pool per URL; dropping the reference picks the pool of `url`
     app.amqp._producer_pool = None
 
 

@@ -32,6 +32,14 @@ def staff(dept: Department, username: str | None = None, *, is_head: bool = Fals
     return user
 
 
+def incentive_with_route(*keys: str):
+    """An incentive whose responsible departments are `keys`, in that order (as the loader stores them)."""
+    incentive = IncentiveFactory()
+    for key in keys:
+        incentive.departments.add(departments()[key])
+    return incentive
+
+
 class RoundFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Round
@@ -70,8 +78,7 @@ class SubmittedApplicationFactory(factory.django.DjangoModelFactory):
 
     enterprise = factory.LazyAttribute(lambda o: o.signatory.enterprise)
     round = factory.SubFactory(RoundFactory)
-    incentive = factory.LazyAttribute(lambda o: IncentiveFactory(departments=[departments()["gxj"],
-                                                                               departments()["kjj"]]))
+    incentive = factory.LazyFunction(lambda: incentive_with_route("gxj", "kjj"))
     status = Application.Status.SUBMITTED
     reference = factory.Sequence(lambda n: f"jiangmen-2026-{n:05d}")
     requested_amount = Decimal("100.00")

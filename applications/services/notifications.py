@@ -87,13 +87,15 @@ def notify(*, users: Iterable, key: str, kind: str, subject: str, body: str = ""
         muted = set(NotificationPreference.objects.filter(user__in=users, kind=kind, enabled=False)
                     .values_list("user_id", flat=True))
         users = [user for user in users if user.pk not in muted]
-    rows = [Notification(key=f"{key}:{user.pk}", recipient=user, kind=kind, subject=subject[:200], body=body,
-                         url=url, application=application) for user in users]
+    keys = {user.pk: f"{key}:{user.pk}" for user in users}
+    existing = set(Notification.objects.filter(key__in=keys.values()).values_list("key", flat=True))
+    rows = [Notification(key=keys[user.pk], recipient=user, kind=kind, subject=subject[:200], body=body,
+                         url=url, application=application) for user in users if keys[user.pk] not in existing]
     if not rows:
         return 0
-    created = Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)  # a concurrent twin adds nothing either
     transaction.on_commit(outbox_wake)
-    return len(created)
+    return len(rows)
 
 
 def notifications_for_event(event: ApplicationEvent) -> None:

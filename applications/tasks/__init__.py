@@ -1,2 +1,2 @@
 """Celery tasks of applying and review; autodiscovery imports this package, which imports each module."""
-from . import notifications  # noqa: F401
+from . import matching, notifications  # noqa: F401

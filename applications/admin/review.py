@@ -22,6 +22,7 @@ from ..models import (
     Application,
     ApplicationReview,
     Attachment,
+    Enterprise,
     Notification,
     Objection,
     Payment,
@@ -32,6 +33,7 @@ from ..models import (
     StaffMembership,
 )
 from ..services import review as services
+from ..services.notifications import action_label
 from ..services.review import ReviewError, staff_department_ids
 from ..workflow import Status
 
@@ -231,11 +233,18 @@ class ApplicationReviewAdmin(ScopedMixin, admin.ModelAdmin):
         incentive = view["incentive"]
         basis_choices = [f"{_('第%(n)s条') % {'n': incentive['clause_number']}}"] if incentive.get("clause_number") else []
         basis_choices += list(view["reasons"])
+        labels = {field.name: field.verbose_name for field in Enterprise._meta.fields}
+        statuses = dict(Application.Status.choices)
+        view["enterprise"] = [(labels.get(key, key), value) for key, value in view["enterprise"].items()]
+        events = [(event, action_label(event.action), statuses.get(event.source, event.source),
+                   statuses.get(event.target, event.target))
+                  for event in application.events.select_related("actor").order_by("created_at", "pk")]
         return {
-            "snapshot": view, "submission": submission, "profile": application.enterprise.profile(),
+            "snapshot": view, "submission": submission,
+            "profile": [(labels.get(key, key), value) for key, value in application.enterprise.profile().items()],
             "attachments": application.attachments.order_by("requirement", "uploaded_at"),
             "pdfs": application.pdfs.order_by("-revision"),
-            "events": application.events.select_related("actor").order_by("created_at", "pk"),
+            "events": events,
             "steps": application.steps.select_related("department", "decided_by").order_by("cycle", "position"),
             "objections": application.objections.order_by("-created_at"),
             "payments": application.payments.order_by("installment"),

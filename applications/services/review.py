@@ -184,9 +184,9 @@ def application_accept(*, application_id: int, by, comment: str = "", seen_event
     cycle = _next_cycle(application)
     previous = _current_route(application)
     route = {0: (Kind.INTAKE, application.round.accepting_department_id)}
-    if previous:
+    if any(position > 0 for position in previous):
         route.update(previous)
-    else:
+    else:  # first acceptance (an earlier return by intake built no route)
         route.update({i: (kind, d.pk) for i, (kind, d) in enumerate(route_departments(application), start=1)})
     returned_at = (ReviewStep.objects.filter(application=application, state=State.RETURNED, position__gt=0)
                    .order_by("-cycle", "-position").first())

@@ -118,6 +118,17 @@ def test_after_a_return_the_route_continues_at_the_department_that_returned_it(p
                                      state="approved").count() == 1
 
 
+def test_returned_by_intake_then_accepted_starts_at_the_first_review(people, depts):
+    application = SubmittedApplicationFactory()
+    review.application_return(application_id=application.pk, by=people["gxj"], comment="缺少营业执照")
+    resubmit(Application.objects.get(pk=application.pk))
+    review.application_accept(application_id=application.pk, by=people["gxj"])
+    step = open_step(application)
+    assert (step.kind, step.department, step.position) == ("review", depts["gxj"], 1)
+    assert list(ReviewStep.objects.filter(application=application, kind="intake").values_list("state", flat=True)
+                .order_by("cycle")) == ["returned", "approved"]
+
+
 def test_reject_needs_a_reason_and_its_basis(people):
     application = SubmittedApplicationFactory()
     with pytest.raises(ReviewError, match="依据"):

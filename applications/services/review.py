@@ -52,9 +52,14 @@ def _lock(application_id: int) -> Application:
 
 
 def staff_department_ids(user) -> set[int]:
+    """The departments a staff user works for; remembered on the user object (one request, one query)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return set()
-    return set(StaffMembership.objects.filter(user=user).values_list("department_id", flat=True))
+    cached = getattr(user, "_review_department_ids", None)
+    if cached is None:
+        cached = frozenset(StaffMembership.objects.filter(user=user).values_list("department_id", flat=True))
+        user._review_department_ids = cached
+    return set(cached)
 
 
 def open_step(application: Application) -> ReviewStep | None:

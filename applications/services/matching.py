@@ -1,8 +1,9 @@
 """免申即享 push: when policies change, every enterprise profile is matched against the changed incentives with the
 questionnaire's engine, and each enterprise is told what changed for it (newly eligible, no longer, amount changed).
 
-The last result an enterprise was told about is kept per incentive stable key (document key / incentive key), so
-a new version compares against the old one and an unchanged result says nothing. Chunks of enterprise ids are
+What an enterprise was last told it is eligible for is kept per incentive stable key (document key / incentive
+key), with the amount; an absent row means "not eligible or not known", so the millions of pairs that are not
+eligible cost no row. A new version compares against what is kept, and an unchanged result says nothing. Chunks of enterprise ids are
 independent tasks: several workers share the work, and a chunk run twice notifies once (the notification key
 names the enterprise, the incentive and the document version).
 """
@@ -102,23 +103,31 @@ def match_chunk(*, enterprise_ids: list[int], document_ids: list[int]) -> int:
         muted = set(NotificationPreference.objects.filter(
             user_id__in=[u for users in members.values() for u in users], kind=NotificationKind.POLICY_MATCH,
             enabled=False).values_list("user_id", flat=True))
-        results, notifications = [], []
+        upserts, gone, notifications = [], [], []
         for enterprise in enterprises:
             facts = typed_answers(enterprise.answers or {}, specs)
             for incentive, result in zip(incentives, evaluate_all(rules, facts, on=on, specs=specs, explain=False)):
-                amount = result.amount.value if result.status == ELIGIBLE else None
-                amount = amount.quantize(Decimal("0.01")) if amount is not None else None
                 key = incentive.stable_key
                 before = previous.get((enterprise.pk, key))
-                change = None
-                if result.status == ELIGIBLE and (before is None or before.status != ELIGIBLE):
+                eligible = result.status == ELIGIBLE
+                amount = result.amount.value if eligible else None
+                amount = amount.quantize(Decimal("0.01")) if amount is not None else None
+                if not eligible:
+                    if before is not None:
+                        gone.append(before.pk)
+                        change = "no_longer"
+                    else:
+                        continue  # nothing stored, nothing to say: most pairs end here
+                elif before is None:
                     change = "eligible"
-                elif before is not None and before.status == ELIGIBLE and result.status != ELIGIBLE:
-                    change = "no_longer"
-                elif before is not None and result.status == ELIGIBLE and before.amount != amount:
+                elif before.amount != amount:
                     change = "amount"
-                results.append(MatchResult(enterprise_id=enterprise.pk, incentive_key=key, status=result.status,
-                                           amount=amount, document_version=incentive.document.version))
+                else:
+                    change = None
+                if eligible and (before is None or change is not None
+                                 or before.document_version != incentive.document.version):
+                    upserts.append(MatchResult(enterprise_id=enterprise.pk, incentive_key=key, status=result.status,
+                                               amount=amount, document_version=incentive.document.version))
                 if change is None:
                     continue
                 subject, body = _message(change, incentive, amount)
@@ -127,7 +136,9 @@ def match_chunk(*, enterprise_ids: list[int], document_ids: list[int]) -> int:
                     key=f"match:{key}:v{incentive.document.version}:{change}:{enterprise.pk}:{user_id}",
                     recipient_id=user_id, kind=NotificationKind.POLICY_MATCH, subject=subject[:200], body=body,
                     url=url) for user_id in members.get(enterprise.pk, []) if user_id not in muted]
-        MatchResult.objects.bulk_create(results, batch_size=2000, update_conflicts=True,
+        if gone:
+            MatchResult.objects.filter(pk__in=gone).delete()
+        MatchResult.objects.bulk_create(upserts, batch_size=2000, update_conflicts=True,
                                         unique_fields=["enterprise", "incentive_key"],
                                         update_fields=["status", "amount", "document_version", "updated_at"])
         if notifications:

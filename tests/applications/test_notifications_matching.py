@@ -36,7 +36,7 @@ def test_first_match_notifies_each_eligible_incentive_once(member):
     match_chunk(enterprise_ids=[member.enterprise_id], document_ids=[document.pk])
     eligible = MatchResult.objects.filter(enterprise=member.enterprise, status="eligible")
     assert eligible.exists()
-    assert MatchResult.objects.filter(enterprise=member.enterprise).count() == document.incentives.count()
+    assert MatchResult.objects.filter(enterprise=member.enterprise).count() == eligible.count()
     notices = Notification.objects.filter(recipient=member.user, kind="policy_match")
     assert notices.count() == eligible.count()
     assert "您可能符合" in notices.first().subject and notices.first().url.startswith("/policies/")
@@ -48,16 +48,18 @@ def test_changes_in_status_and_amount_are_told(member):
     document = jiangmen()
     match_chunk(enterprise_ids=[member.enterprise_id], document_ids=[document.pk])
     eligible = MatchResult.objects.filter(enterprise=member.enterprise, status="eligible").first()
-    other = MatchResult.objects.filter(enterprise=member.enterprise).exclude(status="eligible").first()
+    stored = set(MatchResult.objects.values_list("incentive_key", flat=True))
+    not_eligible = next(i for i in document.incentives.all() if i.stable_key not in stored)
     # as if the previous version had said otherwise
     MatchResult.objects.filter(pk=eligible.pk).update(amount=(eligible.amount or 0) + Decimal("1"), document_version=0)
-    MatchResult.objects.filter(pk=other.pk).update(status="eligible", document_version=0)
+    MatchResult.objects.create(enterprise=member.enterprise, incentive_key=not_eligible.stable_key, status="eligible",
+                               amount=Decimal("5"), document_version=0)
     Notification.objects.all().delete()
     match_chunk(enterprise_ids=[member.enterprise_id], document_ids=[document.pk])
     subjects = sorted(Notification.objects.values_list("subject", flat=True))
     assert len(subjects) == 2
     assert any("金额已变化" in s for s in subjects) and any("条件已变化" in s for s in subjects)
-    assert MatchResult.objects.get(pk=other.pk).status != "eligible"
+    assert not MatchResult.objects.filter(incentive_key=not_eligible.stable_key).exists()
 
 
 def test_an_enterprise_can_turn_these_notices_off(member):

@@ -115,3 +115,14 @@ def test_preferences_form_saves_per_kind(client, application):
 
 def test_the_inbox_needs_a_login(client):
     assert client.get(reverse("review:inbox")).status_code == 302
+
+
+def test_every_beat_entry_names_a_registered_task():
+    from django.conf import settings
+
+    from portal.celery import app
+
+    app.loader.import_default_modules()
+    names = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "applications.tasks.notifications.notifications_drain" in names
+    assert names <= set(app.tasks), names - set(app.tasks)

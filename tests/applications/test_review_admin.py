@@ -155,3 +155,14 @@ def test_the_queue_shows_what_waits_for_my_department_by_default(client, applica
     review.application_approve_step(application_id=application.pk, by=reviewer, amount="100")
     queue = client.get(reverse("admin:applications_applicationreview_changelist")).content.decode()
     assert application.reference in queue
+
+
+def test_a_superuser_sees_every_application_and_every_admin_page_renders(client, application, administrator):
+    client.force_login(administrator)
+    assert client.get(reverse("admin:index")).status_code == 200
+    queue = client.get(reverse("admin:applications_applicationreview_changelist") + "?queue=all").content.decode()
+    assert application.reference in queue
+    for model in ("objection", "payment", "publicity", "staffmembership", "notification"):
+        assert client.get(reverse(f"admin:applications_{model}_changelist")).status_code == 200, model
+    page = client.get(urls_of(application)["change"]).content.decode()
+    assert 'data-action="accept"' in page

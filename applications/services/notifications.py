@@ -136,7 +136,7 @@ def outbox_wake() -> None:
             notifications_drain.apply_async()
             return
         # one quick attempt: a request must not hang retrying a broker that is down
-        with app.connection_for_write() as connection:
+        with app.pool.acquire(block=True, timeout=2) as connection:
             connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0.1, timeout=2)
             notifications_drain.apply_async(retry=False, connection=connection)
     except Exception as error:  # noqa: BLE001 - a lost wake-up costs a minute, never a notification

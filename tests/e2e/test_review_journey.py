@@ -126,3 +126,20 @@ def test_the_returned_application_shows_the_comment_in_my_applications(browser, 
     page.wait_for_load_state()
     page.goto(live_server.url + reverse("applying:application_detail", args=[application.pk]))
     assert "请补充设备购置发票的原件扫描件" in page.content()
+
+
+def test_the_dashboard_draws_its_charts_from_the_page_data(browser, live_server, journey):
+    people, application = journey
+    from applications.services.review import application_accept
+
+    application_accept(application_id=application.pk, by=people["gxj"])
+    SubmittedApplicationFactory()
+    page = admin_login(browser, live_server, "gxj-reviewer")
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server.url}/staff/dashboard/")
+    page.wait_for_function("window.Chart && Object.keys(window.Chart.instances).length === 3")
+    assert errors == []
+    assert "江门市工业和信息化局" in page.locator("#by-department").inner_text()
+    assert application.incentive.name in page.locator("#amounts").inner_text()
+    page.screenshot(path="/tmp/e2e-screenshots/review-dashboard.png", full_page=True)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core import mail
 from django.urls import reverse
 
 from applications.models import Notification, NotificationPreference

@@ -114,13 +114,13 @@ class StepForm(forms.Form):
 
 def typed_answers(answers: dict[str, object], specs: dict[str, FactSpec]) -> dict[str, object]:
     """The session keeps JSON; the engine wants Decimals and dates."""
-    typed = {}
+    typed, today = {}, timezone.localdate()
     for key, value in answers.items():
         spec = specs.get(key)
         if spec is None:
             continue
         try:
-            typed_value = coerce_answer(spec, value, today=timezone.localdate())
+            typed_value = coerce_answer(spec, value, today=today)
         except AnswerError:
             continue
         if typed_value is not None:

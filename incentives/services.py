@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Iterable
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from .models import Clause, Department, Fact, Incentive, PolicyDocument, PolicyLoad
 from .policy_files import FactsData, PolicyData, Problem, read_files
@@ -67,6 +69,8 @@ def policy_files_load(*, files: Iterable[tuple[str, str]], by: str = "", dry_run
                 outcome = _policy_load(report.data, by=by, dry_run=dry_run)
             outcome.warnings = report.warnings
             outcomes.append(outcome)
+        if not dry_run:
+            _after_load(outcomes)
         return outcomes
 
 
@@ -81,6 +85,14 @@ def policy_file_read(path: Path) -> str:
     if len(data) > settings.POLICY_FILE_MAX_BYTES:
         raise PolicyFileTooLarge(path.name)
     return data.decode("utf-8")
+
+
+def _after_load(outcomes: list[LoadOutcome]) -> None:
+    """Call settings.POLICY_LOADED_HOOKS with the new document versions once the load commits."""
+    ids = [o.document.pk for o in outcomes if o.document is not None
+           and o.result in (PolicyLoad.Result.CREATED, PolicyLoad.Result.NEW_VERSION)]
+    for hook in getattr(settings, "POLICY_LOADED_HOOKS", []) if ids else []:
+        transaction.on_commit(partial(import_string(hook), ids))
 
 
 def _facts_upsert(facts: list[dict]) -> None:

@@ -13,5 +13,6 @@ urlpatterns = [
     path("accounts/", include("applications.urls")),
     path("verify/", include("applications.views.verify")),
     path("", include("applications.urls_applying")),
+    path("", include("applications.urls_review")),
     path("", include("incentives.urls")),
 ]

@@ -179,3 +179,32 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# Review by departments, notifications and the periodic tasks (celery -A portal beat).
+from celery.schedules import crontab  # noqa: E402
+
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="noreply@portal.example.cn")
+EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Time limit of every review step, in working days (Monday to Friday).
+REVIEW_STEP_WORKING_DAYS = env.int("PORTAL_REVIEW_STEP_WORKING_DAYS", default=10)
+# region -> key of its 财政局 department, where it is not coded *-czj or named 财政局.
+REVIEW_FINANCE_DEPARTMENTS = env.dict("PORTAL_REVIEW_FINANCE_DEPARTMENTS", default={})
+# Enterprises with drafts in a round are reminded this many days before it closes.
+ROUND_CLOSING_REMINDER_DAYS = 3
+# Enterprise profiles per task when a policy change is matched against every profile.
+MATCH_CHUNK_SIZE = env.int("PORTAL_MATCH_CHUNK_SIZE", default=500)
+# Called with the ids of newly loaded document versions, after the load commits.
+POLICY_LOADED_HOOKS = ["applications.services.matching.policy_loaded"]
+CELERY_BEAT_SCHEDULE = {
+    "notifications-drain": {"task": "applications.tasks.notifications.notifications_drain",
+                            "schedule": 60.0},
+    "publicity-finalize": {"task": "applications.tasks.notifications.publicity_finalize_due",
+                           "schedule": crontab(minute=5)},
+    "review-overdue-reminders": {"task": "applications.tasks.notifications.review_overdue_remind",
+                                 "schedule": crontab(minute=0, hour="9")},
+    "rounds-closing-reminders": {"task": "applications.tasks.notifications.rounds_closing_remind",
+                                 "schedule": crontab(minute=30, hour="9")},
+    "reviewer-daily-digest": {"task": "applications.tasks.notifications.reviewer_digest",
+                              "schedule": crontab(minute=0, hour="8", day_of_week="mon-fri")},
+}

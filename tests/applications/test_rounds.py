@@ -20,7 +20,10 @@ def form_data(incentives, department_key, **extra):
             "opens_at_0": now.strftime("%Y-%m-%d"), "opens_at_1": "00:00:00",
             "closes_at_0": (now + dt.timedelta(days=20)).strftime("%Y-%m-%d"), "closes_at_1": "17:30:00",
             "grace_hours": "24", "budget": "3000", "documents_text": "", "notice": "请按时申报。",
-            "transitional_basis": "", "publicity_days": "7", **extra}
+            "transitional_basis": "", "publicity_days": "7",
+            # the review route inline, left empty: the incentives' own departments review
+            "review_departments-TOTAL_FORMS": "0", "review_departments-INITIAL_FORMS": "0",
+            "review_departments-MIN_NUM_FORMS": "0", "review_departments-MAX_NUM_FORMS": "1000", **extra}
 
 
 def current(region, *keys):

@@ -1,0 +1,126 @@
+"""Time the 免申即享 match of N generated enterprise profiles against a changed document, through real workers.
+
+    .venv/bin/python bench/bench_match.py [--profiles N] [--workers W] [--document KEY]
+
+Needs Redis (PORTAL_REDIS_URL, default redis://127.0.0.1:6379/10). On PostgreSQL when DATABASE_URL names it
+(a database of its own: the bench flushes it when N changes), else a SQLite file in /tmp (slower: one writer).
+It starts `celery -A portal worker` with W processes (default 2), queues one chunk task per MATCH_CHUNK_SIZE
+profiles (what the dispatch task queues after a load) and waits for every chunk. The last line is exactly
+``profiles=<n> seconds=<n> per_second=<n>``.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+REDIS = os.environ.get("PORTAL_REDIS_URL", "redis://127.0.0.1:6379/10")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
+os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/portal-bench-match.sqlite3")
+os.environ["CELERY_BROKER_URL"] = REDIS
+os.environ["CELERY_RESULT_BACKEND"] = REDIS
+os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import override_settings  # noqa: E402
+
+from applications.credit_code import check_character  # noqa: E402
+from applications.models import Enterprise, MatchResult  # noqa: E402
+from applications.services.matching import enterprise_id_chunks  # noqa: E402
+from applications.tasks.matching import policy_match_chunk  # noqa: E402
+from bench.bench_eligibility import profile  # noqa: E402
+from incentives.models import PolicyDocument  # noqa: E402
+from incentives.rules.model import FactType  # noqa: E402
+from incentives.selectors import known_fact_specs  # noqa: E402
+from portal.celery import app  # noqa: E402
+
+FIXTURES = ROOT / "fixtures"
+
+
+def json_answers(facts: dict, specs) -> dict:
+    """What the questionnaire stores: JSON values (numbers and dates as text)."""
+    answers = {}
+    for key, value in facts.items():
+        if isinstance(value, bool) or specs[key].type == FactType.CHOICE:
+            answers[key] = value
+        elif isinstance(value, (Decimal, int)):
+            answers[key] = str(value)
+        elif isinstance(value, date):
+            answers[key] = value.isoformat()
+    return answers
+
+
+def prepare(n: int) -> None:
+    call_command("migrate", verbosity=0)
+    if not PolicyDocument.objects.exists():
+        with override_settings(POLICY_LOADED_HOOKS=[]):  # the bench queues the match itself, timed
+            call_command("load_policy", str(FIXTURES / "facts.yaml"), *map(str, sorted((FIXTURES / "policies")
+                                                                                       .glob("*.yaml"))),
+                         stdout=open(os.devnull, "w"))
+    if Enterprise.objects.exclude(answers={}).count() == n:
+        return
+    Enterprise.objects.all().delete()
+    specs = known_fact_specs()
+    rng = random.Random(11)
+    cities = [c for c in specs["city"].choices] if "city" in specs else ["jiangmen"]
+    started = time.perf_counter()
+    for start in range(0, n, 5000):
+        rows = []
+        for i in range(start, min(n, start + 5000)):
+            facts = profile(specs, rng, unknown_share=0.3)
+            facts["city"] = rng.choice(cities)
+            first = f"91440700MB{i:07d}"
+            rows.append(Enterprise(name=f"基准企业{i}", credit_code=first + check_character(first), city=facts["city"],
+                                   answers=json_answers(facts, specs)))
+        Enterprise.objects.bulk_create(rows)
+    print(f"generated {n} profiles in {time.perf_counter() - started:.1f} s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--profiles", type=int, default=100_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--document", default="jiangmen-2023-manufacturing")
+    args = parser.parse_args(argv)
+    prepare(args.profiles)
+    MatchResult.objects.all().delete()
+    document = PolicyDocument.objects.get(key=args.document, is_current=True)
+    connection.close()
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_purge("celery")
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--concurrency", str(args.workers),
+         "--loglevel", "WARNING", "--without-mingle", "--without-gossip", "-n", f"bench-match-{os.getpid()}@%h"],
+        cwd=ROOT, env={**os.environ}, start_new_session=True)
+    try:
+        time.sleep(3)  # the worker boots while nothing is queued yet
+        started = time.perf_counter()
+        results = [policy_match_chunk.delay(chunk, [document.pk]) for chunk in enterprise_id_chunks()]
+        matched = sum(result.get(timeout=3600) for result in results)
+        elapsed = time.perf_counter() - started
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(60)
+    print(f"database: {connection.vendor}; document {document.key} v{document.version} "
+          f"({document.incentives.count()} incentives); {len(results)} chunks; {args.workers} worker processes; "
+          f"eligible pairs stored: {MatchResult.objects.count()}")
+    print(f"profiles={matched} seconds={elapsed:.1f} per_second={matched / elapsed:.0f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

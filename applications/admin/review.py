@@ -249,7 +249,13 @@ class ApplicationReviewAdmin(ScopedMixin, admin.ModelAdmin):
         basis_choices += list(view["reasons"])
         labels = {field.name: field.verbose_name for field in Enterprise._meta.fields}
         statuses = dict(Application.Status.choices)
-        view["enterprise"] = [(labels.get(key, key), value) for key, value in view["enterprise"].items()]
+        shown = dict(view["enterprise"])
+        # the snapshot keeps the choice labels beside the stored codes: show the labels in their fields' places
+        for code, label in (("city", "city_label"), ("scale", "scale_label")):
+            if shown.get(label):
+                shown[code] = shown[label]
+            shown.pop(label, None)
+        view["enterprise"] = [(labels.get(key, key), value) for key, value in shown.items()]
         events = [(event, action_label(event.action), statuses.get(event.source, event.source),
                    statuses.get(event.target, event.target))
                   for event in application.events.select_related("actor").order_by("created_at", "pk")]

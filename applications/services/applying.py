@@ -254,7 +254,7 @@ def _submission_problems(application: Application, judgement: Judgement, at: dt.
         failed = [reason for reason in result.reasons if "✗" in reason]
         problems.append(_("按提交日的条件判断，不符合申报条件：%(why)s") % {"why": "；".join(failed) or "—"})
     elif verdict == "unknown":
-        labels = [judgement.specs[key].label for key in result.missing if key in judgement.specs]
+        labels = [judgement.specs[key].label if key in judgement.specs else key for key in result.missing]
         problems.append(_("还有决定是否符合条件的问题未回答：%(q)s") % {"q": "；".join(labels)})
     refusal = amount_refusal(application.requested_amount, judgement) if application.requested_amount is not None \
         else _("请填写申请金额。")

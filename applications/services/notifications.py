@@ -52,6 +52,7 @@ def action_label(action: str) -> str:
         "confirm": _("财政确认，进入公示"), "file_objection": _("公示期间收到异议"),
         "dismiss_objection": _("异议不成立"), "uphold_objection": _("异议成立，重新审核"),
         "finalize": _("公示期满，结果确定"), "record_payment": _("已登记拨付"),
+        "create": _("创建草稿"), "pdf_generated": _("申报书 PDF 已生成"),
     }.get(action, action)
 
 

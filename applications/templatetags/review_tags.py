@@ -10,3 +10,11 @@ def unread_notifications(context) -> int:
     if user is None or not user.is_authenticated:
         return 0
     return user.notifications.unread().count()
+
+
+@register.filter
+def event_label(action: str) -> str:
+    """An event's action as the enterprise and the staff read it."""
+    from ..services.notifications import action_label
+
+    return action_label(action)

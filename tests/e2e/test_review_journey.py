@@ -5,17 +5,17 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from applications.models import Application
-from tests.factories.review import SubmittedApplicationFactory, departments, resubmit, staff
+from tests.factories.review import SubmittedApplicationFactory, departments, staff
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "pw-for-tests-only"
 
 
 @pytest.fixture
-def journey(db):
+def journey(facts_loaded):
     d = departments()
     people = {"gxj": staff(d["gxj"], "gxj-reviewer"), "kjj": staff(d["kjj"], "kjj-reviewer"),
               "czj": staff(d["czj"], "czj-officer")}
@@ -32,6 +32,17 @@ def admin_login(browser, live_server, username):
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
     page.wait_for_url(re.compile(r"/admin/$"))
+    return page
+
+
+def enterprise_login(browser, live_server, application):
+    page = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}).new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill('input[name="username"]', application.created_by.username)
+    page.fill('input[name="password"]', PASSWORD)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_load_state()
     return page
 
 
@@ -60,8 +71,18 @@ def test_review_journey_from_return_to_publicity_and_inbox(browser, live_server,
     assert "已办理" in gxj.locator(".messagelist").inner_text()
     assert Application.objects.get(pk=application.pk).status == "returned"
 
-    # the enterprise fixes and resubmits (the enterprise's pages are another part: its service is used here)
-    resubmit(Application.objects.get(pk=application.pk))
+    # the enterprise reads what to fix in 我的申报, edits and resubmits
+    enterprise = enterprise_login(browser, live_server, application)
+    enterprise.goto(live_server.url + reverse("applying:application_detail", args=[application.pk]))
+    assert "请补充设备购置发票的原件扫描件" in enterprise.locator("#timeline").inner_text()
+    enterprise.click("#edit")
+    enterprise.wait_for_url(re.compile(r"/edit/contact/"))
+    enterprise.goto(live_server.url + reverse("applying:application_step", args=[application.pk, "preview"]))
+    enterprise.check('[name="declaration"]')
+    enterprise.click("#submit")
+    enterprise.wait_for_url(re.compile(r"/applications/\d+/$"))
+    assert "已提交，待受理" in enterprise.locator("#status").inner_text()
+    assert Application.objects.get(pk=application.pk).revision == 2
 
     # 受理 again, then 工信局's review with the amount
     open_application(gxj, live_server, application)
@@ -87,12 +108,7 @@ def test_review_journey_from_return_to_publicity_and_inbox(browser, live_server,
     assert application.incentive.name in row.inner_text() and "80.00" in row.inner_text()
 
     # the enterprise's inbox shows every step
-    enterprise = browser.new_context(locale="zh-CN").new_page()
-    enterprise.goto(f"{live_server.url}/accounts/login/")
-    enterprise.fill('input[name="username"]', application.created_by.username)
-    enterprise.fill('input[name="password"]', PASSWORD)
-    enterprise.click("#login-form button[type=submit]")
-    enterprise.wait_for_load_state()
+    enterprise.goto(f"{live_server.url}/")
     assert enterprise.locator("#unread-count").inner_text() == "6"
     enterprise.click("#inbox-link")
     inbox = enterprise.locator("#inbox").inner_text()
@@ -102,28 +118,12 @@ def test_review_journey_from_return_to_publicity_and_inbox(browser, live_server,
     czj.screenshot(path="/tmp/e2e-screenshots/review-admin-page.png", full_page=True)
 
 
-def _enterprise_pages() -> bool:
-    try:
-        reverse("applying:application_detail", args=[1])
-        return True
-    except NoReverseMatch:
-        return False
-
-
-@pytest.mark.skipif(not _enterprise_pages(), reason="the enterprise's 我的申报 pages (applying:application_detail) "
-                                                     "are not on this branch yet; the journey above resubmits "
-                                                     "through the service instead")
 def test_the_returned_application_shows_the_comment_in_my_applications(browser, live_server, journey):
     people, application = journey
     from applications.services.review import application_return
 
     application_return(application_id=application.pk, by=people["gxj"], comment="请补充设备购置发票的原件扫描件")
-    page = browser.new_context(locale="zh-CN").new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill('input[name="username"]', application.created_by.username)
-    page.fill('input[name="password"]', PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_load_state()
+    page = enterprise_login(browser, live_server, application)
     page.goto(live_server.url + reverse("applying:application_detail", args=[application.pk]))
     assert "请补充设备购置发票的原件扫描件" in page.content()
 

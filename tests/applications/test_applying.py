@@ -190,7 +190,7 @@ def test_my_applications_lists_status_and_the_timeline(client, little_giant_roun
     listing = client.get(reverse("applying:application_list")).content.decode()
     assert application.reference in listing and "已提交，待受理" in listing
     detail = client.get(reverse("applying:application_detail", args=[application.pk])).content.decode()
-    assert "创建草稿" in detail and "提交申报" in detail
+    assert "创建草稿" in detail and "已提交" in detail
 
 
 def test_results_link_each_incentive_to_its_open_round_or_say_none_is_open(client, little_giant_round):

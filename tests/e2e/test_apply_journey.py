@@ -84,7 +84,7 @@ def test_register_check_apply_upload_submit_and_download_the_pdf(page, live_serv
     reference = page.locator("#reference").inner_text().strip()
     assert re.fullmatch(r"SHAOGUAN-\d{4}-00001", reference)
     assert "已提交，待受理" in page.locator("#status").inner_text()
-    assert "提交申报" in page.locator("#timeline").inner_text()
+    assert "已提交" in page.locator("#timeline").inner_text()
     page.screenshot(path=str(screenshot_path("apply_submitted")), full_page=True)
     with page.expect_download() as download:
         page.click("#pdf-1")

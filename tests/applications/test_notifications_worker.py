@@ -21,7 +21,8 @@ from tests.applications.review_celery import (
 )
 from tests.factories.review import SubmittedApplicationFactory, departments, staff
 
-pytestmark = [pytest.mark.django_db(transaction=True),
+pytestmark = [pytest.mark.postgres,  # claims rely on row locks (SELECT … SKIP LOCKED), which SQLite does not have
+              pytest.mark.django_db(transaction=True),
               pytest.mark.skipif(not redis_available(), reason=f"no Redis at {REDIS_URL}")]
 
 

@@ -11,7 +11,8 @@ from .rules.model import FactSpec
 def known_fact_specs() -> dict[str, FactSpec]:
     return {
         fact.key: fact_spec({"key": fact.key, "type": fact.type, "unit": fact.unit, "choices": fact.choices,
-                             "label": fact.label})
+                             "label": fact.label, "compute": fact.compute, "growth": fact.growth,
+                             "per_project": fact.per_project})
         for fact in Fact.objects.all()
     }
 

@@ -1,6 +1,7 @@
 """Say a rule in plain Chinese, using only the figures the rule holds (which come from the clause text)."""
 from __future__ import annotations
 
+import re
 from typing import Mapping
 
 from .model import (
@@ -27,8 +28,21 @@ CAP_SCOPES = {
 }
 
 
+_QUESTION_TAIL = re.compile(r"(?:是多少|有多少件|有多少|多少)?(?:（(?:万元|%|件|人|个)）)?[？?：:]*$")
+
+
 def _label(spec: FactSpec | None, key: str) -> str:
     return spec.label if spec and spec.label else key
+
+
+def subject(spec: FactSpec | None, key: str) -> str:
+    """A fact's label without the question mark, so that a colon can follow it."""
+    return _label(spec, key).rstrip("？?：: ")
+
+
+def noun(spec: FactSpec | None, key: str) -> str:
+    """A numeric fact's label as a noun phrase: "首台（套）产品的单台（套）售价是多少？" → "首台（套）产品的单台（套）售价"."""
+    return _QUESTION_TAIL.sub("", _label(spec, key)) or key
 
 
 def _value(spec: FactSpec | None, value: object, compare: Compare | None = None) -> str:
@@ -36,29 +50,38 @@ def _value(spec: FactSpec | None, value: object, compare: Compare | None = None)
         return compare.figure.text
     if isinstance(value, bool):
         return "是" if value else "否"
-    if spec is not None and spec.type == FactType.CHOICE:
-        return spec.choice_label(value)
     if isinstance(value, tuple):
         return "、".join(_value(spec, item) for item in value)
+    if spec is not None and spec.type == FactType.CHOICE:
+        return spec.choice_label(value)
     return str(value)
+
+
+def describe_requirement(compare: Compare, facts: Mapping[str, FactSpec]) -> tuple[str, str]:
+    """What a condition asks about and what the text requires of it: ("是否为规模以上工业企业", "是")."""
+    spec = facts.get(compare.fact)
+    what = compare.label.rstrip("？?：: ") if compare.label else subject(spec, compare.fact)
+    if compare.other:
+        other = facts.get(compare.other)
+        return what, f"{SYMBOLS[compare.op]} {noun(other, compare.other)}"
+    value = _value(spec, compare.value, compare)
+    if compare.op == "eq":
+        return what, value
+    if compare.op in ("ne", "not_in"):
+        return what, f"不为{value}"
+    if compare.op == "in":
+        return what, f"{value}之一"
+    return what, f"{SYMBOLS[compare.op]} {value}"
 
 
 def describe_compare(compare: Compare, facts: Mapping[str, FactSpec]) -> str:
     """One condition as a person would say it: 是否为规模以上工业企业：是; 上年度工业总产值 ≥ 1000亿元."""
     if compare.label:
         return compare.label
-    spec = facts.get(compare.fact)
-    label = _label(spec, compare.fact)
-    value = _value(spec, compare.value, compare)
-    if compare.op == "eq":
-        return f"{label}：{value}"
-    if compare.op == "ne":
-        return f"{label}：不为{value}"
-    if compare.op == "in":
-        return f"{label}：{value}之一"
-    if compare.op == "not_in":
-        return f"{label}：不为{value}"
-    return f"{label} {SYMBOLS[compare.op]} {value}"
+    what, required = describe_requirement(compare, facts)
+    if compare.op in ("eq", "ne", "in", "not_in"):
+        return f"{what}：{required}"
+    return f"{what} {required}"
 
 
 def describe_condition(condition: Condition, facts: Mapping[str, FactSpec]) -> list[str]:
@@ -75,33 +98,51 @@ def describe_condition(condition: Condition, facts: Mapping[str, FactSpec]) -> l
     return []
 
 
-def _modifiers(mods: Modifiers) -> str:
-    parts = [f"{CAP_SCOPES.get(cap.per, cap.per)}最高{cap.value.text}" for cap in mods.caps]
+def _modifiers(mods: Modifiers, said: str = "") -> str:
+    """Caps, floor and installments; a cap already said in the amount itself is not said again."""
+    parts = []
+    for cap in mods.caps:
+        part = f"{CAP_SCOPES.get(cap.per, cap.per)}最高{cap.value.text}"
+        if cap.value.text not in said:
+            parts.append(part)
     if mods.floor is not None:
         parts.append(f"不低于{mods.floor.text}")
     if mods.installments:
-        parts.append(f"分期拨付（{mods.installments}）")
+        parts.append(describe_installments(mods.installments))
     return "，".join(parts)
 
 
+def describe_installments(plan) -> str:
+    if not plan.schedule:
+        return f"分期兑付（{plan.quote.rstrip('。；，')}）"
+    steps = []
+    for i, step in enumerate(plan.schedule, 1):
+        share = step.share.text if step.share is not None else "比例条文未规定"
+        steps.append(f"第{i}期{share}" + (f"（{step.when}）" if step.when else ""))
+    return "分期兑付：" + "，".join(steps)
+
+
 def describe_amount(rule: AmountRule, facts: Mapping[str, FactSpec]) -> str:
-    """How the amount is computed, in one sentence."""
-    mods = _modifiers(rule.mods)
+    """How the amount is computed, in one sentence of Chinese."""
     if isinstance(rule, Fixed):
         text = f"{'最高' if rule.mods.up_to else ''}{rule.value.text}"
     elif isinstance(rule, Rate):
-        share = f"{rule.rate.text}比例" if rule.rate.ratio else rule.rate.text
-        text = f"按{_label(facts.get(rule.base), rule.base)}的{'不超过' if rule.mods.up_to else ''}{share}计算"
+        share = f"{rule.rate.text}的比例" if rule.rate.ratio else rule.rate.text
+        each = "每个项目" if rule.per_project else ""
+        text = f"{each}按{noun(facts.get(rule.base), rule.base)}的{'不超过' if rule.mods.up_to else ''}{share}计算"
     elif isinstance(rule, PerUnit):
-        text = f"按{_label(facts.get(rule.base), rule.base)}每{rule.per.text}给予{rule.value.text}"
+        base = noun(facts.get(rule.base), rule.base)
+        text = (f"按{base}计，每{rule.value.per}{rule.value.text.split('/')[0]}" if rule.value.per
+                else f"按{base}计，每{rule.per.text}给予{rule.value.text}")
     elif isinstance(rule, Cases):
         lines = []
         for case in rule.cases:
             when = "；".join(describe_condition(case.when, facts)) or "其他情形"
-            lines.append(f"{when} → {describe_amount(case.amount, facts)}")
-        text = "分档计算：" + "；".join(lines)
+            lines.append(f"{when}：{describe_amount(case.amount, facts)}")
+        text = "分档计算——" + "；".join(lines)
     elif isinstance(rule, NoAmount):
         return "条文未规定具体金额"
     else:  # pragma: no cover - the rule types are closed
         raise TypeError(rule)
+    mods = _modifiers(rule.mods, text if isinstance(rule, Fixed) else "")
     return f"{text}，{mods}" if mods else text

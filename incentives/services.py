@@ -11,6 +11,7 @@ from django.db import transaction
 
 from .models import Clause, Department, Fact, Incentive, PolicyDocument, PolicyLoad
 from .policy_files import FactsData, PolicyData, Problem, read_files
+from .policy_files.preview import DocumentPreview, preview_report
 from .selectors import known_department_keys, known_fact_specs
 
 
@@ -41,6 +42,26 @@ class LoadOutcome:
 
 def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
+
+
+def policy_files_preview(*, files: Iterable[tuple[str, str]]) -> tuple[list[DocumentPreview], list[str]]:
+    """Validate files and say what the portal would show for them (with the facts they would change); writes nothing."""
+    files = list(files)
+    limit = settings.POLICY_FILE_MAX_BYTES
+    too_big = [Problem(name, "", f"文件过大（{_megabytes(len(text.encode('utf-8', 'surrogatepass')))}，上限 {_megabytes(limit)}）")
+               for name, text in files if len(text.encode("utf-8", "surrogatepass")) > limit]
+    if too_big:
+        raise PolicyFilesInvalid(too_big)
+    specs = known_fact_specs()
+    reports = read_files(files, specs, known_department_keys())
+    problems = [problem for report in reports for problem in report.problems]
+    if problems:
+        raise PolicyFilesInvalid(problems)
+    for report in reports:
+        specs.update(report.specs)
+    previews = [preview for report in reports if (preview := preview_report(report, specs)) is not None]
+    facts_warnings = [warning for report in reports if isinstance(report.data, FactsData) for warning in report.warnings]
+    return previews, facts_warnings
 
 
 def policy_files_load(*, files: Iterable[tuple[str, str]], by: str = "", dry_run: bool = False) -> list[LoadOutcome]:

@@ -468,6 +468,47 @@ class _Checker:
                 self._amount_quotes(case.get("amount"), clause, clauses, f"{path}.cases[{i}].amount")
 
 
+def _line(text: str, number: int) -> str:
+    lines = text.splitlines()
+    return lines[number].strip() if 0 <= number < len(lines) else ""
+
+
+def yaml_message(exc: yaml.MarkedYAMLError, text: str) -> str:
+    """A YAML syntax error in Chinese, with the offending line and a hint at the usual cause."""
+    if isinstance(exc, (yamlio.DuplicateKeyError, yamlio.UnsafeStructureError)):
+        return f"YAML 格式错误：{exc.problem}"   # already said in Chinese
+    problem = str(exc.problem or "")
+    mark = exc.problem_mark
+    line = _line(text, mark.line) if mark else ""
+    previous = _line(text, mark.line - 1) if mark else ""
+    shown = f"（该行：{line[:80]}）" if line else ""
+    if "\t" in problem or "'\\t'" in problem or "character '\t'" in problem:
+        return f"YAML 格式错误：这一行用了 Tab 缩进{shown}。提示：YAML 只能用空格缩进，请把 Tab 换成空格。"
+    if "found unexpected end of stream" in problem or "found unexpected end" in problem:
+        return (f"YAML 格式错误：文件在引号或括号还没有结束时就结束了{shown}。"
+                "提示：检查上面是否有一个半角引号 \" 或 ' 只有开头没有结尾，或 { [ 没有对应的 } ]。")
+    if "mapping values are not allowed" in problem:
+        return (f"YAML 格式错误：这里出现了不该有的“: ”（冒号加空格）{shown}。"
+                "提示：文字中含有半角冒号加空格时，请把整段文字用单引号括起来，或改用全角冒号“：”；"
+                "也可能是上一行少了一个冒号或缩进不对。")
+    if "expected ',' or '}'" in problem or "expected ',' or ']'" in problem:
+        return (f"YAML 格式错误：花括号 {{…}} 或方括号 […] 里的内容没有正确分隔或结束{shown}。"
+                "提示：{…} 里的文字若含半角逗号“,”、冒号“:”或引号，请把这段文字用引号括起来，或改用全角标点“，”“：”；"
+                "也请检查括号是否成对。")
+    if "expected <block end>, but found '<scalar>'" in problem or "could not find expected ':'" in problem:
+        hint = ("提示：一个值以半角引号开头（如 quote: \"管理办法\"规定的…），YAML 会把引号内当作整个值，"
+                "引号后面的文字就多出来了。请把整段文字用单引号括起来（quote: '\"管理办法\"规定的…'），"
+                "或改用全角引号“”。" if re.search(r":\s+[\"']", line + previous) else
+                "提示：检查这一行和上一行的缩进是否对齐，以及每个“键: 值”的冒号后是否有空格。")
+        return f"YAML 格式错误：这一行的内容无法接在上文之后{shown}。{hint}"
+    if "expected <block end>" in problem:
+        return f"YAML 格式错误：缩进不对{shown}。提示：同一层的各项须对齐（用相同数量的空格缩进）。"
+    if "while scanning a quoted scalar" in str(exc.context or "") or "found unknown escape character" in problem:
+        return (f"YAML 格式错误：双引号内的文字有问题{shown}。提示：双引号内的反斜杠“\\”是转义符；"
+                "请改用单引号括起，或去掉反斜杠。")
+    return f"YAML 格式错误{shown}：{problem}。提示：对照 docs/fixture-format.md 的示例检查这一行的写法。"
+
+
 def read_text(name: str, text: str, known_facts: Mapping[str, FactSpec] | None = None,
               known_departments: set[str] | None = None) -> FileReport:
     """Read one file's text and check everything in it; nothing is loaded anywhere."""
@@ -483,7 +524,7 @@ def read_text(name: str, text: str, known_facts: Mapping[str, FactSpec] | None =
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
-        report.problems.append(Problem(name, where, f"YAML 格式错误：{exc.problem}"))
+        report.problems.append(Problem(name, where, yaml_message(exc, text)))
         return report
     except yaml.YAMLError as exc:
         report.problems.append(Problem(name, "", f"YAML 格式错误：{exc}"))

@@ -57,7 +57,11 @@ def _mapping(raw: object, path: str, what: str) -> Mapping:
 def _no_unknown_keys(raw: Mapping, allowed: set[str], path: str) -> None:
     for key in raw:
         if key not in allowed:
-            raise RuleError(f"{path}.{key}", f"不认识的字段“{key}”，可用的字段：{', '.join(sorted(allowed))}")
+            hint = ""
+            if raw[key] is None and not str(key).isascii():
+                hint = ("。提示：“{key}”像是一段文字的后半截——{{…}} 里的半角逗号“,”会把文字切开，"
+                        "请把含逗号的文字加引号，或改用全角逗号“，”").format(key=key)
+            raise RuleError(f"{path}.{key}", f"不认识的字段“{key}”，可用的字段：{', '.join(sorted(allowed))}{hint}")
 
 
 def _fact(key: object, facts: Mapping[str, FactSpec], path: str) -> FactSpec:

@@ -22,6 +22,7 @@ from incentives.rules.model import (
     Cases,
     Compare,
     Computed,
+    CostShare,
     FactSpec,
     FactType,
     Fixed,
@@ -195,8 +196,8 @@ def fact_spec(raw: Mapping) -> FactSpec:
 
 # What a kind of incentive promises, and the amount rules that can say it (docs/fixture-format.md).
 KIND_AMOUNTS = {
-    "one_time_reward": (Fixed, Cases),
-    "rate_with_cap": (Rate, PerUnit, Cases),
+    "one_time_reward": (Fixed, PerUnit, Cases, NoAmount),
+    "rate_with_cap": (Rate, PerUnit, Cases, CostShare, NoAmount),
     "tiered": (Cases,),
     "matching": (Rate, Fixed, Cases),
     "interest_subsidy": (Rate, Fixed, Cases, NoAmount),
@@ -204,7 +205,8 @@ KIND_AMOUNTS = {
     "fee_reduction": (NoAmount, Rate, Fixed, PerUnit, Cases),
     "priority_support": (NoAmount,),
 }
-_RULE_NAMES = {Fixed: "fixed", Rate: "rate", PerUnit: "per_unit", Cases: "cases", NoAmount: "none"}
+_RULE_NAMES = {Fixed: "fixed", Rate: "rate", PerUnit: "per_unit", Cases: "cases", CostShare: "cost_share",
+               NoAmount: "none"}
 
 
 class _Checker:
@@ -415,7 +417,9 @@ class _Checker:
                                                   "（不得写入条文没有的数字）")
             self._amount_quotes(incentive.get("amount"), clause, clauses, f"{here}.amount")
             allowed = KIND_AMOUNTS.get(incentive["kind"], ())
-            if allowed and not isinstance(amount, allowed):
+            if incentive["kind"] == "rate_with_cap" and isinstance(amount, NoAmount) and not amount.mods.caps:
+                self.problem(f"{here}.kind", "按比例资助（rate_with_cap）须有比例或封顶；条文两者都没有时，请用金额规则 none 并改选支持方式")
+            elif allowed and not isinstance(amount, allowed):
                 names = "、".join(_RULE_NAMES[t] for t in allowed)
                 self.problem(f"{here}.kind", f"支持方式“{incentive['kind']}”与金额规则“{_RULE_NAMES[type(amount)]}”不符"
                                              f"（{incentive['kind']} 可用的金额规则：{names}）")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Mapping
 
 from .model import (
@@ -11,6 +12,7 @@ from .model import (
     Cases,
     Compare,
     Condition,
+    CostShare,
     FactSpec,
     FactType,
     Fixed,
@@ -140,8 +142,15 @@ def describe_amount(rule: AmountRule, facts: Mapping[str, FactSpec]) -> str:
             when = "；".join(describe_condition(case.when, facts)) or "其他情形"
             lines.append(f"{when}：{describe_amount(case.amount, facts)}")
         text = "分档计算——" + "；".join(lines)
+    elif isinstance(rule, CostShare):
+        share = format(rule.share.quantize(Decimal("0.01")).normalize(), "f")
+        text = f"由{'和'.join(rule.parties)}按{':'.join(f.text for f in rule.split)}的比例共同承担（{rule.parties[-1]}承担{share}%）"
+        if not rule.base:
+            text += "，条文未规定金额"
     elif isinstance(rule, NoAmount):
-        return "条文未规定具体金额"
+        if not rule.mods.caps:
+            return "条文未规定具体金额"
+        text = "条文未规定计算方法"
     else:  # pragma: no cover - the rule types are closed
         raise TypeError(rule)
     mods = _modifiers(rule.mods, text if isinstance(rule, Fixed) else "")

@@ -105,6 +105,12 @@ def figure_in_text(figure: Figure, text: str) -> bool:
     """Say whether the figure is written in the text, as the text writes it."""
     haystack = normalize(text)
     needle = normalize(figure.text)
+    if figure.per:
+        # "12万元/人" as written, or as the text says it: "每人12万元", "每人12万元、10万元"
+        money = Figure(needle[:-len(figure.per) - 1], figure.value, figure.unit)
+        if needle in haystack:
+            return True
+        return f"每{figure.per}" in haystack and figure_in_text(money, text)
     if figure.ratio:
         return needle in haystack
     if needle in haystack:

@@ -208,7 +208,26 @@ class NoAmount:
         return frozenset()
 
 
-AmountRule = Fixed | Rate | PerUnit | Cases | NoAmount
+@dataclass(frozen=True)
+class CostShare:
+    """Costs shared between parties in a stated split ("由企业和市财政按7:3的比例共同承担"): the last party's share
+    is what the policy pays; the amount follows where a base (the cost) is asked, else only the share is shown."""
+
+    split: tuple[Figure, ...]
+    parties: tuple[str, ...]
+    base: str = ""
+    mods: Modifiers = field(default_factory=Modifiers)
+
+    @property
+    def share(self):
+        """The paying party's share, in %."""
+        return self.split[-1].value / sum(figure.value for figure in self.split) * 100
+
+    def facts(self) -> frozenset[str]:
+        return frozenset({self.base}) if self.base else frozenset()
+
+
+AmountRule = Fixed | Rate | PerUnit | Cases | CostShare | NoAmount
 
 
 def money_figures(rule: AmountRule) -> list[tuple[str, Figure, str]]:
@@ -230,6 +249,8 @@ def money_figures(rule: AmountRule) -> list[tuple[str, Figure, str]]:
         elif isinstance(node, Cases):
             for i, case in enumerate(node.cases):
                 walk(case.amount, f"{path}.cases[{i}].amount", clause)
+        elif isinstance(node, CostShare):
+            found.append((f"{path}.split", Figure(":".join(f.text for f in node.split), node.share, "%", ratio=True), clause))
         if node.mods.floor is not None:
             here.append((f"{path}.floor", node.mods.floor))
         for i, cap in enumerate(node.mods.caps):

@@ -18,6 +18,7 @@ from .model import (
     Cases,
     Compare,
     Computed,
+    CostShare,
     Condition,
     FactSpec,
     FactType,
@@ -235,6 +236,7 @@ _FIELDS = {
     "rate": {"base", "rate", "ratio"},
     "per_unit": {"base", "per", "value"},
     "cases": {"cases"},
+    "cost_share": {"split", "parties", "base"},
     "none": set(),
 }
 
@@ -302,6 +304,19 @@ def parse_amount(raw: object, facts: Mapping[str, FactSpec], path: str = "amount
             cases.append(Case(parse_condition(item.get("when"), facts, f"{case_path}.when"),
                               parse_amount(item["amount"], facts, f"{case_path}.amount")))
         return Cases(tuple(cases), mods)
+    if kind == "cost_share":
+        split, parties = node.get("split"), node.get("parties")
+        parts = str(split or "").replace("：", ":").split(":")
+        try:
+            figures = tuple(_figure(part, f"{path}.split") for part in parts)
+        except RuleError:
+            figures = ()
+        if len(figures) < 2 or any(f.unit or f.value <= 0 for f in figures):
+            raise RuleError(f"{path}.split", f"“{split}”应照条文写成“7:3”这样的分担比例")
+        if not isinstance(parties, list) or len(parties) != len(figures) or not all(isinstance(p, str) and p for p in parties):
+            raise RuleError(f"{path}.parties", f"parties 应按 split 的顺序列出{len(figures)}个分担方，如 [企业, 市财政]（最后一方为出资的政府一方）")
+        base = _base(node, facts, path).key if node.get("base") else ""
+        return CostShare(figures, tuple(parties), base, mods)
     return NoAmount(mods)
 
 

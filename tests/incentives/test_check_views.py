@@ -101,7 +101,7 @@ def test_the_results_show_the_amount_the_steps_and_the_best_total(client, catalo
     session["questionnaire"] = {"answers": {"city": "jiangmen", "is_manufacturing": True,
                                             "project_is_tech_renovation": True,
                                             "project_equipment_investment": "3000",
-                                            "jiangmen_received_provincial_tech_renovation_award": False},
+                                            "project_provincial_tech_renovation": False},
                                 "asked": ["city"], "steps": [["city"]], "current": []}
     session.save()
     html = client.get(reverse("incentives:check_results")).content.decode()

@@ -7,7 +7,7 @@ from typing import Callable
 
 from ..describe import CAP_SCOPES, describe_condition
 from ..figures import format_money
-from ..model import AmountRule, Cases, FactType, Fixed, Modifiers, NoAmount, PerUnit, Rate
+from ..model import AmountRule, Cases, CostShare, FactType, Fixed, Modifiers, NoAmount, PerUnit, Rate
 from .conditions import UNDEFINED, Facts, FactValueError, Specs, _ranked, _walk, compile_condition, compute
 
 _CENT = Decimal("0.0001")   # 1 元 in 万元
@@ -175,9 +175,35 @@ def _compile_plain(rule: AmountRule) -> Callable[[Facts, Specs, bool], _Partial]
     mods = rule.mods
     bound = _bounds(mods)
     if isinstance(rule, NoAmount):
+        if mods.caps:       # "按一定比例再予奖补，每家企业不超过50万元": no rule, but a stated cap
+            cap = min(mods.caps, key=lambda c: c.value.value)
+
+            def capped(facts, specs, explain):
+                steps = [f"条文未规定计算方法，{CAP_SCOPES.get(cap.per, cap.per)}最高{cap.value.text}"] if explain else []
+                return cap.value.value, True, steps, [], False
+            return capped
+
         def none(facts, specs, explain):
             return None, False, (["条文未规定具体金额"] if explain else []), [], True
         return none
+
+    if isinstance(rule, CostShare):
+        said = f"由{'和'.join(rule.parties)}按{':'.join(f.text for f in rule.split)}的比例共同承担，" \
+               f"{rule.parties[-1]}承担{format(rule.share.quantize(Decimal('0.01')).normalize(), 'f')}%"
+        share = rule.share / 100
+
+        def shared(facts, specs, explain):
+            if not rule.base:
+                return None, False, ([said + "；条文未规定金额，以核定的费用为准"] if explain else []), [], False
+            raw = facts.get(rule.base)
+            if raw is None:
+                return _unknown_base(rule.base, mods, specs, explain)
+            base = _number(raw, rule.base)
+            value = base * share
+            steps = [said, f"{_show(base, specs, rule.base)} × {rule.split[-1].text}/{sum(f.value for f in rule.split)} = {_wan(value)}"] if explain else None
+            value = bound(value, steps)
+            return value, mods.up_to, steps or [], [], False
+        return shared
 
     if isinstance(rule, Fixed):
         fixed = rule.value

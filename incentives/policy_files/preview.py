@@ -78,7 +78,7 @@ def _warnings(raw: dict, condition, amount, specs: Mapping[str, FactSpec]) -> li
     for leaf in _leaves(condition):
         if not leaf.quote and not leaf.label:
             found.append(f"条件“{leaf.fact}”没有引用条文原文（quote）")
-    if isinstance(amount, NoAmount) and raw["kind"] not in ("priority_support", "loan_or_guarantee", "fee_reduction"):
+    if isinstance(amount, NoAmount) and not amount.mods.caps and raw["kind"] not in ("priority_support", "loan_or_guarantee", "fee_reduction"):
         found.append("条文未规定具体金额")
     rules = [amount] + ([case.amount for case in amount.cases] if isinstance(amount, Cases) else [])
     for rule in rules:

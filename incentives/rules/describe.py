@@ -25,7 +25,7 @@ from .model import (
 
 SYMBOLS = {"eq": "＝", "ne": "≠", "gt": "＞", "gte": "≥", "lt": "＜", "lte": "≤"}
 CAP_SCOPES = {
-    "project": "单个项目", "enterprise": "单个企业", "year": "每年",
+    "award": "", "project": "单个项目", "enterprise": "单个企业", "year": "每年",
     "enterprise_year": "同一企业同一年度", "person_year": "每人每年",
 }
 
@@ -62,7 +62,9 @@ def _value(spec: FactSpec | None, value: object, compare: Compare | None = None)
 def describe_requirement(compare: Compare, facts: Mapping[str, FactSpec]) -> tuple[str, str]:
     """What a condition asks about and what the text requires of it: ("是否为规模以上工业企业", "是")."""
     spec = facts.get(compare.fact)
-    what = compare.label.rstrip("？?：: ") if compare.label else subject(spec, compare.fact)
+    numeric = spec is not None and spec.type not in (FactType.BOOL, FactType.CHOICE)
+    what = (compare.label.rstrip("？?：: ") if compare.label
+            else noun(spec, compare.fact) if numeric else subject(spec, compare.fact))
     if compare.other:
         other = facts.get(compare.other)
         return what, f"{SYMBOLS[compare.op]} {noun(other, compare.other)}"
@@ -116,7 +118,8 @@ def _modifiers(mods: Modifiers, said: str = "") -> str:
 
 def describe_installments(plan) -> str:
     if not plan.schedule:
-        return f"分期兑付（{plan.quote.rstrip('。；，')}）"
+        quote = plan.quote.rstrip("。；，")
+        return quote if "分" in quote and len(quote) <= 8 else f"分期兑付（原文：{quote}）"
     steps = []
     for i, step in enumerate(plan.schedule, 1):
         share = step.share.text if step.share is not None else "比例条文未规定"
@@ -129,9 +132,12 @@ def describe_amount(rule: AmountRule, facts: Mapping[str, FactSpec]) -> str:
     if isinstance(rule, Fixed):
         text = f"{'最高' if rule.mods.up_to else ''}{rule.value.text}"
     elif isinstance(rule, Rate):
-        share = f"{rule.rate.text}的比例" if rule.rate.ratio else rule.rate.text
         each = "每个项目" if rule.per_project else ""
-        text = f"{each}按{noun(facts.get(rule.base), rule.base)}的{'不超过' if rule.mods.up_to else ''}{share}计算"
+        base = noun(facts.get(rule.base), rule.base)
+        if rule.rate.ratio:
+            text = f"{each}{'最高' if rule.mods.up_to else ''}按{base}的{rule.rate.text}比例计算"
+        else:
+            text = f"{each}按{base}的{'不超过' if rule.mods.up_to else ''}{rule.rate.text}计算"
     elif isinstance(rule, PerUnit):
         base = noun(facts.get(rule.base), rule.base)
         text = (f"按{base}计，每{rule.value.per}{rule.value.text.split('/')[0]}" if rule.value.per
@@ -144,7 +150,7 @@ def describe_amount(rule: AmountRule, facts: Mapping[str, FactSpec]) -> str:
         text = "分档计算——" + "；".join(lines)
     elif isinstance(rule, CostShare):
         share = format(rule.share.quantize(Decimal("0.01")).normalize(), "f")
-        text = f"由{'和'.join(rule.parties)}按{':'.join(f.text for f in rule.split)}的比例共同承担（{rule.parties[-1]}承担{share}%）"
+        text = f"{rule.of}由{'和'.join(rule.parties)}按{':'.join(f.text for f in rule.split)}的比例共同承担（{rule.parties[-1]}承担{share}%）"
         if not rule.base:
             text += "，条文未规定金额"
     elif isinstance(rule, NoAmount):

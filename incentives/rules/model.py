@@ -110,7 +110,7 @@ ALWAYS = AllOf(())
 
 # --- amounts ----------------------------------------------------------------
 
-CAP_SCOPES = ("project", "enterprise", "year", "enterprise_year", "person_year")
+CAP_SCOPES = ("award", "project", "enterprise", "year", "enterprise_year", "person_year")   # award: the text names no scope
 
 
 @dataclass(frozen=True)
@@ -217,6 +217,7 @@ class CostShare:
     parties: tuple[str, ...]
     base: str = ""
     mods: Modifiers = field(default_factory=Modifiers)
+    of: str = ""                          # what is shared, as the text names it (办学费用)
 
     @property
     def share(self):

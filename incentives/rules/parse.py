@@ -201,7 +201,7 @@ def _modifiers(node: Mapping, path: str) -> Modifiers:
         _no_unknown_keys(cap, {"value", "per", "quote"}, cap_path)
         if "value" not in cap:
             raise RuleError(cap_path, "封顶缺少 value")
-        per = cap.get("per", "project")
+        per = cap.get("per", "award")
         if per not in CAP_SCOPES:
             raise RuleError(f"{cap_path}.per", f"“{per}”不是封顶范围，可用：{', '.join(CAP_SCOPES)}")
         caps.append(Cap(_money(cap["value"], f"{cap_path}.value"), per))
@@ -236,7 +236,7 @@ _FIELDS = {
     "rate": {"base", "rate", "ratio"},
     "per_unit": {"base", "per", "value"},
     "cases": {"cases"},
-    "cost_share": {"split", "parties", "base"},
+    "cost_share": {"split", "parties", "base", "of"},
     "none": set(),
 }
 
@@ -316,7 +316,10 @@ def parse_amount(raw: object, facts: Mapping[str, FactSpec], path: str = "amount
         if not isinstance(parties, list) or len(parties) != len(figures) or not all(isinstance(p, str) and p for p in parties):
             raise RuleError(f"{path}.parties", f"parties 应按 split 的顺序列出{len(figures)}个分担方，如 [企业, 市财政]（最后一方为出资的政府一方）")
         base = _base(node, facts, path).key if node.get("base") else ""
-        return CostShare(figures, tuple(parties), base, mods)
+        of = node.get("of", "") or ""
+        if not isinstance(of, str):
+            raise RuleError(f"{path}.of", "of 应为文字：照条文写分担的是什么费用，如“办学费用”")
+        return CostShare(figures, tuple(parties), base, mods, of)
     return NoAmount(mods)
 
 

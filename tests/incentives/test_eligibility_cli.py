@@ -65,7 +65,8 @@ def test_text_output_reads_as_sentences(tmp_path, catalogue):
 
 @pytest.mark.parametrize(("answers", "message"), [
     ({"project_equipment_investment": -5}, "不能为负数"),
-    ({"output_growth_rate": 150}, "应在 -100% 到 100% 之间"),
+    ({"output_growth_rate": -150}, "不能低于 -100%"),
+    ({"shaoguan_guarantee_balance_growth": 30}, "由其他回答计算得出，无需填写"),
     ({"city": "beijing"}, "应为以下之一"),
     ({"is_manufacturing": "maybe"}, "应回答是或否"),
     ({"no_such_fact": 1}, "没有名为“no_such_fact”的问题"),

@@ -64,7 +64,7 @@ def _wan(value: Decimal) -> str:
 _Partial = tuple
 
 
-_PROJECT_SCOPES = frozenset({"project"})
+_PROJECT_SCOPES = frozenset({"project", "award"})   # an unscoped cap binds each amount computed
 
 
 def _bounds(mods: Modifiers, scopes: frozenset[str] | None = None, floor: bool = True
@@ -84,7 +84,9 @@ def _bounds(mods: Modifiers, scopes: frozenset[str] | None = None, floor: bool =
         if ceiling is not None and value > ceiling:
             value = ceiling
             if steps is not None:
-                steps.append(f"不超过{CAP_SCOPES.get(cap.per, cap.per)}最高{cap.value.text}，取{_wan(value)}")
+                scope = CAP_SCOPES.get(cap.per, cap.per)
+                steps.append(f"不超过{scope}最高{cap.value.text}，取{_wan(value)}" if scope
+                             else f"最高{cap.value.text}，取{_wan(value)}")
         return value
     return bound
 
@@ -188,7 +190,7 @@ def _compile_plain(rule: AmountRule) -> Callable[[Facts, Specs, bool], _Partial]
         return none
 
     if isinstance(rule, CostShare):
-        said = f"由{'和'.join(rule.parties)}按{':'.join(f.text for f in rule.split)}的比例共同承担，" \
+        said = f"{rule.of}由{'和'.join(rule.parties)}按{':'.join(f.text for f in rule.split)}的比例共同承担，" \
                f"{rule.parties[-1]}承担{format(rule.share.quantize(Decimal('0.01')).normalize(), 'f')}%"
         share = rule.share / 100
 

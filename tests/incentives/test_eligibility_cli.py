@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 pytestmark = pytest.mark.django_db
 
 JIANGMEN_PROJECT = {"city": "jiangmen", "is_manufacturing": True, "project_is_tech_renovation": True,
-                    "project_equipment_investment": 3000, "project_provincial_tech_renovation": False}
+                    "project_equipment_investment": 3000, "project_provincial_tech_renovation": True}
 
 
 def run(tmp_path, answers, *args) -> str:

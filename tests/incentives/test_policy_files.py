@@ -127,7 +127,8 @@ def test_broken_yaml_is_refused_with_its_line():
 def test_a_fact_redefined_with_another_type_is_refused():
     data = copy.deepcopy(VALID)
     data["facts"] = [{"key": "is_manufacturing", "label": "制造业？", "type": "money", "unit": "万元"}]
-    assert any("facts[0].type: 事实项“is_manufacturing”已定义为 bool" in p for p in problems_of(data))
+    assert any("facts[0]: “is_manufacturing”是已有的共用事实项，政策文件不能修改它（类型由 bool 改为 money（万元）" in p
+               for p in problems_of(data))
 
 
 def test_a_fact_of_the_file_can_be_used_by_its_rules():

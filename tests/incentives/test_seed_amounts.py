@@ -16,9 +16,11 @@ JM, SG, SZ, HY, ZMD = ("jiangmen-2023-manufacturing", "shaoguan-2020-manufacturi
 SAMPLES = [
     # 单个项目按不超过新设备购置额的 20%，给予最高 5000 万元奖励
     (JM, "tech-renovation-provincial", "jiangmen",
-     {"is_manufacturing": True, "project_is_tech_renovation": True, "project_equipment_investment": 3000}, "600", True),
+     {"is_manufacturing": True, "project_is_tech_renovation": True, "project_provincial_tech_renovation": True,
+      "project_equipment_investment": 3000}, "600", True),
     (JM, "tech-renovation-provincial", "jiangmen",
-     {"is_manufacturing": True, "project_is_tech_renovation": True, "project_equipment_investment": 30000}, "5000", True),
+     {"is_manufacturing": True, "project_is_tech_renovation": True, "project_provincial_tech_renovation": True,
+      "project_equipment_investment": 30000}, "5000", True),
     # 支持未享受省级技改政策的企业…单个项目按不超过新设备购置额的 10%，给予最高 300 万元奖励
     (JM, "tech-renovation-municipal", "jiangmen",
      {"is_manufacturing": True, "project_is_tech_renovation": True, "project_equipment_investment": 2000,

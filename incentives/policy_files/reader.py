@@ -34,6 +34,7 @@ from incentives.rules.model import (
     money_figures,
 )
 from incentives.rules.parse import RuleError, parse_amount, parse_condition
+from incentives.rules.text import clause_label
 
 from . import yamlio
 
@@ -207,6 +208,11 @@ KIND_AMOUNTS = {
 }
 _RULE_NAMES = {Fixed: "fixed", Rate: "rate", PerUnit: "per_unit", Cases: "cases", CostShare: "cost_share",
                NoAmount: "none"}
+
+
+def _where(number: str) -> str:
+    """第9条, （十）, 第三条: a clause named as the text numbers it."""
+    return clause_label(number) if clause_label(number) != number else f"“{number}”条"
 
 
 class _Checker:
@@ -385,7 +391,7 @@ class _Checker:
         if clause is None:
             self.problem(f"{here}.clause", f"条款“{incentive['clause']}”不存在于本文件的 clauses 中")
             return
-        text, where = clause["text"], f"第“{incentive['clause']}”条"
+        text, where = clause["text"], _where(incentive["clause"])
         self._check_departments(incentive.get("departments", []), f"{here}.departments")
         for j, other in enumerate(incentive.get("excludes", []) or []):
             if other == incentive["key"] or other not in keys:
@@ -413,7 +419,7 @@ class _Checker:
             for path, figure, other in money_figures(amount):
                 source = clauses.get(other, clause) if other else clause
                 if not figure_in_text(figure, source["text"]):
-                    self.problem(f"{here}.{path}", f"金额或比例“{figure.text}”未出现在第“{source['number']}”条的条文中"
+                    self.problem(f"{here}.{path}", f"金额或比例“{figure.text}”未出现在{_where(source['number'])}的条文中"
                                                   "（不得写入条文没有的数字）")
             self._amount_quotes(incentive.get("amount"), clause, clauses, f"{here}.amount")
             allowed = KIND_AMOUNTS.get(incentive["kind"], ())
@@ -440,7 +446,7 @@ class _Checker:
         clause = self._cited(node, clause, clauses, path)
         if clause is None:
             return
-        self._quote(str(node.get("quote", "") or ""), clause["text"], f"{path}.quote", f"第“{clause['number']}”条")
+        self._quote(str(node.get("quote", "") or ""), clause["text"], f"{path}.quote", _where(clause["number"]))
         for key in ("all", "any"):
             for i, item in enumerate(node.get(key, []) or []):
                 self._condition_quotes(item, clause, clauses, f"{path}.{key}[{i}]")
@@ -453,14 +459,11 @@ class _Checker:
         clause = self._cited(node, clause, clauses, path)
         if clause is None:
             return
-        text, where = clause["text"], f"第“{clause['number']}”条"
+        text, where = clause["text"], _where(clause["number"])
         self._quote(str(node.get("quote", "") or ""), text, f"{path}.quote", where)
         installments = node.get("installments")
         if isinstance(installments, dict):
             self._quote(str(installments.get("quote", "")), text, f"{path}.installments.quote", where)
-            for i, step in enumerate(installments.get("schedule", []) or []):
-                if isinstance(step, dict) and step.get("when"):
-                    self._quote(str(step["when"]), text, f"{path}.installments.schedule[{i}].when", where)
         elif isinstance(installments, str):
             self._quote(installments, text, f"{path}.installments", where)
         for i, cap in enumerate(node.get("caps", []) or []):

@@ -120,10 +120,11 @@ def describe_installments(plan) -> str:
     if not plan.schedule:
         quote = plan.quote.rstrip("。；，")
         return quote if "分" in quote and len(quote) <= 8 else f"分期兑付（原文：{quote}）"
-    steps = []
-    for i, step in enumerate(plan.schedule, 1):
-        share = step.share.text if step.share is not None else "比例条文未规定"
-        steps.append(f"第{i}期{share}" + (f"（{step.when}）" if step.when else ""))
+    if all(step.share is None for step in plan.schedule):
+        whens = "、".join(step.when for step in plan.schedule if step.when)
+        return f"分{len(plan.schedule)}期兑付" + (f"（{whens}）" if whens else "") + "，每期比例条文未规定"
+    steps = [f"第{i}期{step.share.text}" + (f"（{step.when}）" if step.when else "")
+             for i, step in enumerate(plan.schedule, 1)]
     return "分期兑付：" + "，".join(steps)
 
 

@@ -155,6 +155,9 @@ def schedule_lines(plan, value: Decimal | None, is_max: bool = False) -> list[st
     """分期兑付 as lines: each installment's share, when, and amount where the total is known."""
     if not plan.schedule:
         return [f"分期兑付：{plan.quote}"] if plan.quote else []
+    if all(step.share is None for step in plan.schedule):
+        whens = "、".join(step.when for step in plan.schedule if step.when)
+        return [f"分{len(plan.schedule)}期兑付（{plan.quote}）" + (f"：{whens}" if whens else "") + "；每期比例条文未规定"]
     lines = [f"分期兑付（{plan.quote}）："]
     for i, step in enumerate(plan.schedule, 1):
         when = f"（{step.when}）" if step.when else ""

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Callable
 
-from ..describe import CAP_SCOPES, describe_condition
+from ..describe import CAP_SCOPES, describe_condition, noun
 from ..figures import format_money
 from ..model import AmountRule, Cases, CostShare, FactType, Fixed, Modifiers, NoAmount, PerUnit, Rate
 from .conditions import UNDEFINED, Facts, FactValueError, Specs, _ranked, _walk, compile_condition, compute
@@ -232,7 +232,7 @@ def _compile_plain(rule: AmountRule) -> Callable[[Facts, Specs, bool], _Partial]
             if steps is not None:
                 steps.append(f"{rate.text} × {_show(base, specs, base_key)} = {_wan(value)}")
                 if mods.floor is not None and value < mods.floor.value and mods.floor.value > base:
-                    steps.append(f"注意：条文规定的下限{mods.floor.text}高于{_label(specs, base_key)}"
+                    steps.append(f"注意：条文规定的下限{mods.floor.text}高于{noun(specs.get(base_key), base_key)}"
                                  f"{_show(base, specs, base_key)}本身，请以主管部门核定为准")
             return value
 

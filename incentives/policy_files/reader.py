@@ -212,7 +212,7 @@ _RULE_NAMES = {Fixed: "fixed", Rate: "rate", PerUnit: "per_unit", Cases: "cases"
 
 def _where(number: str) -> str:
     """第9条, （十）, 第三条: a clause named as the text numbers it."""
-    return clause_label(number) if clause_label(number) != number else f"“{number}”条"
+    return clause_label(number)
 
 
 class _Checker:
@@ -301,7 +301,7 @@ class _Checker:
         key = spec.key
         old_labels, new_labels = dict(known.choice_labels), dict(spec.choice_labels)
         dropped = [old_labels[v] for v in known.choices if v not in new_labels]
-        relabelled = [f"“{old_labels[v]}”改为“{new_labels[v]}”" for v in known.choices
+        relabelled = [f"可选值“{old_labels[v]}”改为“{new_labels[v]}”" for v in known.choices
                       if v in new_labels and new_labels[v] != old_labels[v]]
         added = [new_labels[v] for v in spec.choices if v not in old_labels]
         changes = []
@@ -315,7 +315,7 @@ class _Checker:
         if facts_file:
             if dropped:
                 changes.append(f"删除可选值：{'、'.join(dropped)}")
-            changes.extend(f"可选值{item}" for item in relabelled)
+            changes.extend(relabelled)
             if added:
                 changes.append(f"增加可选值：{'、'.join(added)}")
             if changes:
@@ -341,7 +341,7 @@ class _Checker:
         city = self.facts.get("city")
         if city is not None and document["region"] not in city.choices:
             self.problem("document.region", f"“{document['region']}”不是事实项 city 的可选值（{', '.join(city.choices)}）；"
-                                            "新城市请在本文件 facts 中为 city 增加这个可选值（见 docs/fixture-format.md“增加一个城市”）")
+                                            "新城市请在本文件 facts 中为 city 增加这个可选值（见 docs/fixture-format.md 的“How to add a city”）")
         start, end = document.get("effective_from"), document.get("effective_to")
         if start and end and start > end:
             self.problem("document.effective_to", f"失效日期 {end} 早于生效日期 {start}")

@@ -469,3 +469,21 @@ def test_all_regions_totals_are_per_city_and_agree_with_the_comparison(client, c
         "project_is_tech_renovation": "on", "project_provincial_tech_renovation": "true"})
     web = {column["region"]: column["best"].total for column in response.context["columns"] if column["best"].total}
     assert lines and lines == web
+
+
+# --- the library shows what the text states, and says where it is silent -----------------------------------------
+
+@pytest.mark.django_db
+def test_a_draft_page_says_what_the_text_does_not_state(client, catalogue):
+    html = client.get(reverse("incentives:document_detail", args=["heyuan-manufacturing-draft"])).content.decode()
+    assert "<dt class=\"col-sm-2\">发文机关</dt><dd class=\"col-sm-10\">文件未载明</dd>" in html
+    assert "文件未载明施行日期和有效期" in html and "标题下注明“（征求意见稿）”" in html
+    assert "河源市人民政府" not in html.split('class="clause')[0]
+
+
+@pytest.mark.django_db
+def test_a_page_break_that_splits_a_word_is_shown_joined(client, catalogue):
+    # 江门11：“对符合条件的工业小升规、股\n\n改、上市企业分别给予最高 20 万元、30 万元、530 万元奖励”
+    assert "股\n\n改" in clause_text("jiangmen", "11")
+    html = client.get(reverse("incentives:document_detail", args=["jiangmen-2023-manufacturing"])).content.decode()
+    assert "小升规、股改、上市企业" in html

@@ -364,7 +364,7 @@ class _Checker:
             clauses[number] = clause
             text = normalize(clause["text"])
             if text not in full:
-                self.problem(f"{here}.text", f"第“{number}”条的条文与文件全文不一致（须逐字照录）")
+                self.problem(f"{here}.text", f"{_where(number)}的条文与文件全文不一致（须逐字照录）")
             covered += len(text)
             self._check_departments(clause.get("departments", []), f"{here}.departments")
         if full and covered / len(full) < MIN_COVERAGE:

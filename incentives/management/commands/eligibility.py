@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from incentives.eligibility import check_answers, evaluate_enterprise, result_json
 from incentives.rules.combine import best_by_region
 from incentives.rules.figures import format_money
+from incentives.rules.text import clause_label
 
 STATUS_TEXT = {"eligible": "符合", "not_eligible": "不符合", "unknown": "待确认"}
 
@@ -48,7 +49,7 @@ class Command(BaseCommand):
             amount = ""
             if row["amount"] is not None:
                 amount = f"  {'最高' if row['amount_is_maximum'] else ''}{row['amount']}万元"
-            self.stdout.write(f"[{STATUS_TEXT[row['status']]}] {row['incentive']}（第{row['clause']}条）{row['name']}{amount}")
+            self.stdout.write(f"[{STATUS_TEXT[row['status']]}] {row['incentive']}（{clause_label(row['clause'])}）{row['name']}{amount}")
             for reason in row["reasons"]:
                 self.stdout.write(f"    {reason}")
             if row["missing"]:

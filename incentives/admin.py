@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from .models import Clause, Department, Fact, Incentive, PolicyDocument, PolicyLoad
-from .services import PolicyFilesInvalid, policy_files_load
+from .services import PolicyFilesInvalid, policy_files_load, policy_files_preview
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -29,7 +29,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 class PolicyUploadForm(forms.Form):
     file = forms.FileField(label=_("数据文件（YAML）"), help_text=_("格式见 docs/fixture-format.md"))
-    dry_run = forms.BooleanField(label=_("只校验，不加载"), required=False)
+    dry_run = forms.BooleanField(label=_("只预览，不加载"), required=False,
+                                 help_text=_("逐项显示平台将如何展示这个文件，什么都不写入"))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -72,24 +73,29 @@ class PolicyDocumentAdmin(ReadOnlyAdmin):
         if not request.user.has_perm("incentives.add_policyload"):
             raise PermissionDenied
         form = PolicyUploadForm(request.POST or None, request.FILES or None)
-        problems = []
+        problems, previews, facts_warnings = [], [], []
         if request.method == "POST" and form.is_valid():
             name, text = form.cleaned_data["file"]
             try:
-                outcomes = policy_files_load(files=[(name, text)], by=request.user.get_username(),
-                                             dry_run=form.cleaned_data["dry_run"])
+                if form.cleaned_data["dry_run"]:
+                    previews, facts_warnings = policy_files_preview(files=[(name, text)])
+                    messages.info(request, _("预览：文件已通过校验，尚未加载。确认无误后取消勾选“只预览”再上传。"))
+                else:
+                    outcomes = policy_files_load(files=[(name, text)], by=request.user.get_username())
             except PolicyFilesInvalid as exc:
                 problems = exc.problems
                 messages.error(request, _("文件未通过校验，未加载任何内容。"))
             else:
-                for outcome in outcomes:
-                    for warning in outcome.warnings:
-                        messages.warning(request, warning)
-                    messages.success(request, _("数据文件 %(file)s：%(result)s") % {
-                        "file": outcome.file, "result": dict(PolicyLoad.Result.choices).get(outcome.result, outcome.result)})
                 if not form.cleaned_data["dry_run"]:
+                    for outcome in outcomes:
+                        for warning in outcome.warnings:
+                            messages.warning(request, warning)
+                        messages.success(request, _("数据文件 %(file)s：%(result)s") % {
+                            "file": outcome.file,
+                            "result": dict(PolicyLoad.Result.choices).get(outcome.result, outcome.result)})
                     return redirect(reverse("admin:incentives_policydocument_changelist"))
         context = {**self.admin_site.each_context(request), "form": form, "problems": problems,
+                   "previews": previews, "facts_warnings": facts_warnings,
                    "title": _("上传政策文件数据"), "opts": self.model._meta}
         return TemplateResponse(request, "admin/incentives/policydocument/upload.html", context)
 

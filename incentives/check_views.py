@@ -219,6 +219,10 @@ class CompareForm(forms.Form):
     above_designated_size = forms.BooleanField(label=_("规模以上工业企业"), required=False, initial=True)
     project_is_tech_renovation = forms.BooleanField(label=_("技术改造项目"), required=False, initial=True)
     cities = forms.MultipleChoiceField(label=_("比较的城市"), required=False, widget=SelectMultiple)
+    project_provincial_tech_renovation = forms.TypedChoiceField(
+        label=_("该技术改造项目是否申报并享受省级技改政策"), required=False, empty_value=None,
+        choices=[("", _("不确定")), ("true", _("是")), ("false", _("否"))], coerce=lambda value: value == "true",
+        help_text=_("省级技改奖励与市级技改奖励（未享受省级政策的项目）只能二选一"))
 
     def __init__(self, *args, state: CatalogueState, **kwargs):
         super().__init__(*args, **kwargs)

@@ -63,6 +63,10 @@ class Fact(TimeStamped):
     help_text = models.TextField(_("说明"), blank=True)
     help_en = models.TextField(_("说明（英文）"), blank=True)
     choices = models.JSONField(_("可选值"), default=list, blank=True)
+    compute = models.JSONField(_("计算方式"), null=True, blank=True,
+                               help_text=_("由其他回答计算得出的事实项：{difference|growth|sum: [事实项, ...]}"))
+    growth = models.BooleanField(_("增长率"), default=False, help_text=_("百分比为增长率，可超过100%"))
+    per_project = models.BooleanField(_("按项目填写"), default=False, help_text=_("每个项目一个值"))
     position = models.PositiveIntegerField(_("顺序"), default=0)
 
     class Meta:
@@ -95,7 +99,8 @@ class PolicyDocument(TimeStamped):
     is_current = models.BooleanField(_("当前版本"), default=True)
     region = models.CharField(_("地区代码"), max_length=32)
     region_name = models.CharField(_("地区"), max_length=32)
-    issuer = models.CharField(_("发文机关"), max_length=100)
+    issuer = models.CharField(_("发文机关"), max_length=100, blank=True, help_text=_("空白表示文件未载明"))
+    status_basis = models.CharField(_("状态依据"), max_length=500, blank=True)
     title = models.CharField(_("标题"), max_length=200)
     number = models.CharField(_("文号"), max_length=64, blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices)

@@ -46,7 +46,8 @@ class State:
             if value is None:
                 self.answers.pop(key, None)
             else:
-                self.answers[key] = value if isinstance(value, (bool, str)) else str(value)
+                self.answers[key] = (value if isinstance(value, (bool, str))
+                                     else "；".join(map(str, value)) if isinstance(value, tuple) else str(value))
             if key not in self.asked:
                 self.asked.append(key)
         self.steps.append(keys)
@@ -92,6 +93,9 @@ class StepForm(forms.Form):
                 field = forms.CharField(required=False, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
                 if fact.unit:
                     help_text = f"{_('单位')}：{fact.unit}" + (f"。{help_text}" if help_text else "")
+                if fact.per_project:
+                    help_text = f"{help_text}。{_('有多个项目的，每个项目填一个数，用“；”分隔')}" if help_text else \
+                        _("有多个项目的，每个项目填一个数，用“；”分隔")
             field.label = fact.label
             field.help_text = help_text
             field.initial = initial

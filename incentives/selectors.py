@@ -117,7 +117,8 @@ def _facts_now(state: CatalogueState | None = None) -> tuple[KnownSpecs, dict[st
     def read() -> tuple[KnownSpecs, dict[str, Fact]]:
         rows = {fact.key: fact for fact in Fact.objects.all()}
         specs = KnownSpecs({key: fact_spec({"key": fact.key, "type": fact.type, "unit": fact.unit,
-                                            "choices": fact.choices, "label": fact.label})
+                                            "choices": fact.choices, "label": fact.label, "compute": fact.compute,
+                                            "growth": fact.growth, "per_project": fact.per_project})
                             for key, fact in rows.items()})
         specs.token = token
         return specs, rows

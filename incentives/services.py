@@ -13,6 +13,7 @@ from django.utils.module_loading import import_string
 
 from .models import Clause, Department, Fact, Incentive, PolicyDocument, PolicyLoad
 from .policy_files import FactsData, PolicyData, Problem, read_files
+from .policy_files.preview import DocumentPreview, preview_report
 from .selectors import known_department_keys, known_fact_specs
 
 
@@ -43,6 +44,26 @@ class LoadOutcome:
 
 def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
+
+
+def policy_files_preview(*, files: Iterable[tuple[str, str]]) -> tuple[list[DocumentPreview], list[str]]:
+    """Validate files and say what the portal would show for them (with the facts they would change); writes nothing."""
+    files = list(files)
+    limit = settings.POLICY_FILE_MAX_BYTES
+    too_big = [Problem(name, "", f"文件过大（{_megabytes(len(text.encode('utf-8', 'surrogatepass')))}，上限 {_megabytes(limit)}）")
+               for name, text in files if len(text.encode("utf-8", "surrogatepass")) > limit]
+    if too_big:
+        raise PolicyFilesInvalid(too_big)
+    specs = known_fact_specs()
+    reports = read_files(files, specs, known_department_keys())
+    problems = [problem for report in reports for problem in report.problems]
+    if problems:
+        raise PolicyFilesInvalid(problems)
+    for report in reports:
+        specs.update(report.specs)
+    previews = [preview for report in reports if (preview := preview_report(report, specs)) is not None]
+    facts_warnings = [warning for report in reports if isinstance(report.data, FactsData) for warning in report.warnings]
+    return previews, facts_warnings
 
 
 def policy_files_load(*, files: Iterable[tuple[str, str]], by: str = "", dry_run: bool = False) -> list[LoadOutcome]:
@@ -95,7 +116,9 @@ def _after_load(outcomes: list[LoadOutcome]) -> None:
         transaction.on_commit(partial(import_string(hook), ids))
 
 
-def _facts_upsert(facts: list[dict]) -> None:
+def _facts_upsert(facts: list[dict], *, keep_shared: str | None = None) -> None:
+    """Create or update facts. From a policy file (keep_shared = its region prefix), a fact it does not own keeps
+    everything and only gains the choices the file adds; the reader has refused any other change."""
     start = Fact.objects.count()
     existing = {fact.key: fact for fact in Fact.objects.filter(key__in=[raw["key"] for raw in facts])}
     for offset, raw in enumerate(facts):
@@ -104,8 +127,17 @@ def _facts_upsert(facts: list[dict]) -> None:
             "unit": raw.get("unit", "") or ("万元" if raw["type"] == "money" else "%" if raw["type"] == "percent" else ""),
             "group": raw.get("group", Fact.Group.OTHER), "help_text": raw.get("help", ""),
             "help_en": raw.get("help_en", ""), "choices": raw.get("choices", []) or [],
+            "compute": raw.get("compute") or None, "growth": bool(raw.get("growth")),
+            "per_project": bool(raw.get("per_project")),
         }
         fact = existing.get(raw["key"])
+        if fact is not None and keep_shared is not None and not raw["key"].startswith(keep_shared):
+            known = {choice["value"] for choice in fact.choices}
+            added = [choice for choice in values["choices"] if choice["value"] not in known]
+            if added:
+                fact.choices = [*fact.choices, *added]
+                fact.save(update_fields=["choices", "updated_at"])
+            continue
         if fact is None:
             Fact.objects.create(key=raw["key"], position=start + offset, **values)
         elif any(getattr(fact, name) != value for name, value in values.items()):
@@ -134,7 +166,7 @@ def _policy_load(data: PolicyData, *, by: str, dry_run: bool) -> LoadOutcome:
     if dry_run:
         return LoadOutcome(data.file, result, None, version, counts)
 
-    _facts_upsert(data.facts)
+    _facts_upsert(data.facts, keep_shared=f"{doc['region']}_")
     departments = {}
     for raw in data.departments:
         department, _ = Department.objects.update_or_create(
@@ -148,7 +180,7 @@ def _policy_load(data: PolicyData, *, by: str, dry_run: bool) -> LoadOutcome:
     PolicyDocument.objects.filter(key=doc["key"], is_current=True).update(is_current=False)
     document = PolicyDocument.objects.create(
         key=doc["key"], version=version, is_current=True, region=doc["region"], region_name=_region_name(doc["region"]),
-        issuer=doc["issuer"], title=doc["title"], number=doc.get("number", ""), status=doc["status"],
+        issuer=doc.get("issuer", ""), status_basis=doc.get("status_basis", ""), title=doc["title"], number=doc.get("number", ""), status=doc["status"],
         issued_on=_date(doc.get("issued_on")), effective_from=_date(doc.get("effective_from")),
         effective_to=_date(doc.get("effective_to")), effective_quote=doc.get("effective_quote", ""),
         full_text=doc["full_text"], source_file=doc.get("source_file", ""), fixture_name=Path(data.file).name,

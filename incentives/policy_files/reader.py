@@ -14,8 +14,27 @@ import jsonschema
 import yaml
 
 from incentives.rules.figures import figure_in_text, normalize
-from incentives.rules.model import FactSpec, FactType, condition_figures, money_figures
+from incentives.rules.model import (
+    COMPUTE_OPS,
+    NUMERIC_TYPES,
+    AllOf,
+    AnyOf,
+    Cases,
+    Compare,
+    Computed,
+    CostShare,
+    FactSpec,
+    FactType,
+    Fixed,
+    NoAmount,
+    Not,
+    PerUnit,
+    Rate,
+    condition_figures,
+    money_figures,
+)
 from incentives.rules.parse import RuleError, parse_amount, parse_condition
+from incentives.rules.text import clause_label
 
 from . import yamlio
 
@@ -59,6 +78,7 @@ class FileReport:
     data: FactsData | PolicyData | None = None
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    specs: dict[str, FactSpec] = field(default_factory=dict)   # the facts the file declares, as they will stand
 
     @property
     def ok(self) -> bool:
@@ -163,9 +183,36 @@ def digest_of(data: object) -> str:
 
 
 def fact_spec(raw: Mapping) -> FactSpec:
+    compute = raw.get("compute") or None
+    computed = None
+    if isinstance(compute, Mapping) and len(compute) == 1:
+        (op, inputs), = compute.items()
+        computed = Computed(op, tuple(inputs))
     return FactSpec(key=raw["key"], type=FactType(raw["type"]), unit=raw.get("unit", "") or "",
                     choices=tuple(c["value"] for c in raw.get("choices", []) or []), label=raw.get("label", ""),
-                    choice_labels=tuple((c["value"], c["label"]) for c in raw.get("choices", []) or []))
+                    choice_labels=tuple((c["value"], c["label"]) for c in raw.get("choices", []) or []),
+                    compute=computed, growth=bool(raw.get("growth")) or (computed is not None and computed.op == "growth"),
+                    per_project=bool(raw.get("per_project")))
+
+
+# What a kind of incentive promises, and the amount rules that can say it (docs/fixture-format.md).
+KIND_AMOUNTS = {
+    "one_time_reward": (Fixed, PerUnit, Cases, NoAmount),
+    "rate_with_cap": (Rate, PerUnit, Cases, CostShare, NoAmount),
+    "tiered": (Cases,),
+    "matching": (Rate, Fixed, Cases),
+    "interest_subsidy": (Rate, Fixed, Cases, NoAmount),
+    "loan_or_guarantee": (NoAmount, Rate, Fixed),
+    "fee_reduction": (NoAmount, Rate, Fixed, PerUnit, Cases),
+    "priority_support": (NoAmount,),
+}
+_RULE_NAMES = {Fixed: "fixed", Rate: "rate", PerUnit: "per_unit", Cases: "cases", CostShare: "cost_share",
+               NoAmount: "none"}
+
+
+def _where(number: str) -> str:
+    """第9条, （十）, 第三条: a clause named as the text numbers it."""
+    return clause_label(number)
 
 
 class _Checker:
@@ -182,7 +229,10 @@ class _Checker:
         self.problems.append(Problem(self.file, path, message))
 
     # facts ---------------------------------------------------------------
-    def check_facts(self, facts: list[dict], path: str = "facts") -> None:
+    def check_facts(self, facts: list[dict], path: str = "facts", *, facts_file: bool = False, own_prefix: str = "") -> None:
+        """Check declared facts. A policy file may add choices to a fact already known (a new city) but never
+        change its type, unit or label, nor drop or relabel its choices: that takes the facts file, and what
+        the facts file changes is listed before anything is loaded."""
         seen: set[str] = set()
         for i, raw in enumerate(facts):
             here = f"{path}[{i}]"
@@ -198,24 +248,100 @@ class _Checker:
                 self.problem(f"{here}.choices", f"只有选择题（type: choice）才能有 choices，“{key}”是 {kind}")
             if kind == "money" and raw.get("unit", "万元") not in ("万元", ""):
                 self.problem(f"{here}.unit", "金额类事实项一律以万元计（unit: 万元）")
+            if raw.get("growth") and kind != "percent":
+                self.problem(f"{here}.growth", f"只有百分比（type: percent）才能标为增长率，“{key}”是 {kind}")
+            if raw.get("per_project") and kind not in ("money", "number", "integer"):
+                self.problem(f"{here}.per_project", f"每个项目一个值（per_project）只适用于金额或数量，“{key}”是 {kind}")
             values = [c["value"] for c in raw.get("choices", []) or []]
             if len(values) != len(set(values)):
                 self.problem(f"{here}.choices", f"选择题“{key}”的可选值有重复")
             spec = fact_spec(raw)
+            if spec.compute is not None:
+                self._check_compute(spec, raw, here)
             known = self.facts.get(key)
-            if known is not None and (known.type != spec.type or known.unit != spec.unit):
-                self.problem(f"{here}.type", f"事实项“{key}”已定义为 {known.type.value}{known.unit and '（' + known.unit + '）'}，"
-                                             f"不能改为 {spec.type.value}")
-                continue
+            if known is not None:
+                spec = self._shared(known, spec, raw, here, facts_file or bool(own_prefix and key.startswith(own_prefix)))
+                if spec is None:
+                    continue
             self.facts[key] = spec
+
+    def _check_compute(self, spec: FactSpec, raw: dict, here: str) -> None:
+        op, inputs = spec.compute.op, spec.compute.inputs
+        where = f"{here}.compute.{op}"
+        if op not in COMPUTE_OPS:  # pragma: no cover - the schema admits only these
+            self.problem(where, f"不认识的计算“{op}”，可用：{', '.join(COMPUTE_OPS)}")
+            return
+        if op in ("difference", "growth") and len(inputs) != 2:
+            self.problem(where, f"{op} 须恰好列出两个事实项：[本期, 上期]")
+            return
+        if raw.get("per_project"):
+            self.problem(f"{here}.per_project", "计算得出的事实项不能按项目分别填写")
+        found = []
+        for j, key in enumerate(inputs):
+            source = self.facts.get(key)
+            if source is None:
+                self.problem(f"{where}[{j}]", f"未知的事实项“{key}”（须先定义，再用于计算）")
+                return
+            if source.compute is not None or source.per_project or source.type not in NUMERIC_TYPES:
+                self.problem(f"{where}[{j}]", f"“{key}”须为直接填写、每个企业一个值的数值类事实项")
+                return
+            found.append(source)
+        if len({(s.type, s.unit) for s in found}) != 1:
+            self.problem(where, "参与计算的事实项类型和单位须相同")
+            return
+        if op == "growth":
+            if spec.type != FactType.PERCENT:
+                self.problem(f"{here}.type", "增长率（growth）的结果应为百分比（type: percent）")
+        elif (spec.type, spec.unit or "") != (found[0].type, found[0].unit or ""):
+            self.problem(f"{here}.type", f"{'差额' if op == 'difference' else '合计'}的类型和单位应与参与计算的事实项相同"
+                                         f"（{found[0].type.value}{found[0].unit and '，' + found[0].unit}）")
+
+    def _shared(self, known: FactSpec, spec: FactSpec, raw: dict, here: str, facts_file: bool) -> FactSpec | None:
+        """A fact declared again: what may change, and from where; the spec to keep (None if refused)."""
+        key = spec.key
+        old_labels, new_labels = dict(known.choice_labels), dict(spec.choice_labels)
+        dropped = [old_labels[v] for v in known.choices if v not in new_labels]
+        relabelled = [f"可选值“{old_labels[v]}”改为“{new_labels[v]}”" for v in known.choices
+                      if v in new_labels and new_labels[v] != old_labels[v]]
+        added = [new_labels[v] for v in spec.choices if v not in old_labels]
+        changes = []
+        if known.type != spec.type or known.unit != spec.unit:
+            changes.append(f"类型由 {known.type.value}{known.unit and '（' + known.unit + '）'} 改为 "
+                           f"{spec.type.value}{spec.unit and '（' + spec.unit + '）'}")
+        if known.label and spec.label != known.label:
+            changes.append(f"名称由“{known.label}”改为“{spec.label}”")
+        if known.compute != spec.compute:
+            changes.append("计算方式改变")
+        if facts_file:
+            if dropped:
+                changes.append(f"删除可选值：{'、'.join(dropped)}")
+            changes.extend(relabelled)
+            if added:
+                changes.append(f"增加可选值：{'、'.join(added)}")
+            if changes:
+                self.warnings.append(f"{self.file}: 事实项“{key}”将变更：{'；'.join(changes)}")
+            return spec
+        if changes or relabelled:
+            self.problem(here, f"“{key}”是已有的共用事实项，政策文件不能修改它（{'；'.join(changes + relabelled)}）；"
+                               "确需修改请改 fixtures/facts.yaml，加载前会列出变更")
+            return None
+        if not added:
+            return known
+        self.warnings.append(f"{self.file}: 将为共用事实项“{key}”增加可选值：{'、'.join(added)}")
+        merged = tuple(known.choice_labels) + tuple((v, new_labels[v]) for v in spec.choices if v not in old_labels)
+        return FactSpec(key=key, type=known.type, unit=known.unit, choices=tuple(v for v, _ in merged),
+                        label=known.label, choice_labels=merged, compute=known.compute, growth=known.growth,
+                        per_project=known.per_project)
 
     # a policy ------------------------------------------------------------
     def check_policy(self, data: dict) -> None:
         document = data["document"]
         full = normalize(document["full_text"])
+        self.check_facts(data.get("facts", []) or [], own_prefix=f"{document['region']}_")
         city = self.facts.get("city")
         if city is not None and document["region"] not in city.choices:
-            self.problem("document.region", f"“{document['region']}”不是事实项 city 的可选值（{', '.join(city.choices)}）")
+            self.problem("document.region", f"“{document['region']}”不是事实项 city 的可选值（{', '.join(city.choices)}）；"
+                                            "新城市请在本文件 facts 中为 city 增加这个可选值（见 docs/fixture-format.md 的“How to add a city”）")
         start, end = document.get("effective_from"), document.get("effective_to")
         if start and end and start > end:
             self.problem("document.effective_to", f"失效日期 {end} 早于生效日期 {start}")
@@ -227,7 +353,6 @@ class _Checker:
             if dept["key"] in {d["key"] for d in data["departments"][:i]}:
                 self.problem(f"departments[{i}].key", f"部门“{dept['key']}”重复")
             self.departments.add(dept["key"])
-        self.check_facts(data.get("facts", []) or [])
 
         clauses: dict[str, dict] = {}
         covered = 0
@@ -239,7 +364,7 @@ class _Checker:
             clauses[number] = clause
             text = normalize(clause["text"])
             if text not in full:
-                self.problem(f"{here}.text", f"第“{number}”条的条文与文件全文不一致（须逐字照录）")
+                self.problem(f"{here}.text", f"{_where(number)}的条文与文件全文不一致（须逐字照录）")
             covered += len(text)
             self._check_departments(clause.get("departments", []), f"{here}.departments")
         if full and covered / len(full) < MIN_COVERAGE:
@@ -266,7 +391,7 @@ class _Checker:
         if clause is None:
             self.problem(f"{here}.clause", f"条款“{incentive['clause']}”不存在于本文件的 clauses 中")
             return
-        text, where = clause["text"], f"第“{incentive['clause']}”条"
+        text, where = clause["text"], _where(incentive["clause"])
         self._check_departments(incentive.get("departments", []), f"{here}.departments")
         for j, other in enumerate(incentive.get("excludes", []) or []):
             if other == incentive["key"] or other not in keys:
@@ -284,42 +409,111 @@ class _Checker:
             for path, figure in condition_figures(condition, f"{here}.eligibility"):
                 if not (figure_in_text(figure, text) or figure_in_text(figure, full)):
                     self.problem(path, f"数字“{figure.text}”未出现在{where}或本文件的条文中")
-            self._condition_quotes(incentive.get("eligibility"), text, f"{here}.eligibility", where)
+            self._condition_quotes(incentive.get("eligibility"), clause, clauses, f"{here}.eligibility")
 
         try:
             amount = parse_amount(incentive.get("amount"), self.facts, f"{here}.amount")
         except RuleError as exc:
             self.problem(exc.path, exc.message)
         else:
-            for path, figure in money_figures(amount):
-                if not figure_in_text(figure, text):
-                    self.problem(f"{here}.{path}", f"金额或比例“{figure.text}”未出现在{where}的条文中（不得写入条文没有的数字）")
-            self._amount_quotes(incentive.get("amount"), text, f"{here}.amount", where)
+            for path, figure, other in money_figures(amount):
+                source = clauses.get(other, clause) if other else clause
+                if not figure_in_text(figure, source["text"]):
+                    self.problem(f"{here}.{path}", f"金额或比例“{figure.text}”未出现在{_where(source['number'])}的条文中"
+                                                  "（不得写入条文没有的数字）")
+            self._amount_quotes(incentive.get("amount"), clause, clauses, f"{here}.amount")
+            allowed = KIND_AMOUNTS.get(incentive["kind"], ())
+            if incentive["kind"] == "rate_with_cap" and isinstance(amount, NoAmount) and not amount.mods.caps:
+                self.problem(f"{here}.kind", "按比例资助（rate_with_cap）须有比例或封顶；条文两者都没有时，请用金额规则 none 并改选支持方式")
+            elif allowed and not isinstance(amount, allowed):
+                names = "、".join(_RULE_NAMES[t] for t in allowed)
+                self.problem(f"{here}.kind", f"支持方式“{incentive['kind']}”与金额规则“{_RULE_NAMES[type(amount)]}”不符"
+                                             f"（{incentive['kind']} 可用的金额规则：{names}）")
 
-    def _condition_quotes(self, node, text: str, path: str, where: str) -> None:
+    def _cited(self, node: dict, clause: dict, clauses: dict, path: str) -> dict | None:
+        """The clause a node's quote stands in: its own `clause:` where given, else the incentive's."""
+        other = node.get("clause")
+        if not other:
+            return clause
+        if not isinstance(other, str) or other not in clauses:
+            self.problem(f"{path}.clause", f"条款“{other}”不存在于本文件的 clauses 中")
+            return None
+        return clauses[other]
+
+    def _condition_quotes(self, node, clause: dict, clauses: dict, path: str) -> None:
         if not isinstance(node, dict):
             return
-        self._quote(str(node.get("quote", "") or ""), text, f"{path}.quote", where)
+        clause = self._cited(node, clause, clauses, path)
+        if clause is None:
+            return
+        self._quote(str(node.get("quote", "") or ""), clause["text"], f"{path}.quote", _where(clause["number"]))
         for key in ("all", "any"):
             for i, item in enumerate(node.get(key, []) or []):
-                self._condition_quotes(item, text, f"{path}.{key}[{i}]", where)
+                self._condition_quotes(item, clause, clauses, f"{path}.{key}[{i}]")
         if "not" in node:
-            self._condition_quotes(node["not"], text, f"{path}.not", where)
+            self._condition_quotes(node["not"], clause, clauses, f"{path}.not")
 
-    def _amount_quotes(self, node, text: str, path: str, where: str) -> None:
+    def _amount_quotes(self, node, clause: dict, clauses: dict, path: str) -> None:
         if not isinstance(node, dict):
             return
+        clause = self._cited(node, clause, clauses, path)
+        if clause is None:
+            return
+        text, where = clause["text"], _where(clause["number"])
         self._quote(str(node.get("quote", "") or ""), text, f"{path}.quote", where)
         installments = node.get("installments")
         if isinstance(installments, dict):
             self._quote(str(installments.get("quote", "")), text, f"{path}.installments.quote", where)
+        elif isinstance(installments, str):
+            self._quote(installments, text, f"{path}.installments", where)
         for i, cap in enumerate(node.get("caps", []) or []):
             if isinstance(cap, dict):
                 self._quote(str(cap.get("quote", "") or ""), text, f"{path}.caps[{i}].quote", where)
         for i, case in enumerate(node.get("cases", []) or []):
             if isinstance(case, dict):
-                self._condition_quotes(case.get("when"), text, f"{path}.cases[{i}].when", where)
-                self._amount_quotes(case.get("amount"), text, f"{path}.cases[{i}].amount", where)
+                self._condition_quotes(case.get("when"), clause, clauses, f"{path}.cases[{i}].when")
+                self._amount_quotes(case.get("amount"), clause, clauses, f"{path}.cases[{i}].amount")
+
+
+def _line(text: str, number: int) -> str:
+    lines = text.splitlines()
+    return lines[number].strip() if 0 <= number < len(lines) else ""
+
+
+def yaml_message(exc: yaml.MarkedYAMLError, text: str) -> str:
+    """A YAML syntax error in Chinese, with the offending line and a hint at the usual cause."""
+    if isinstance(exc, (yamlio.DuplicateKeyError, yamlio.UnsafeStructureError)):
+        return f"YAML 格式错误：{exc.problem}"   # already said in Chinese
+    problem = str(exc.problem or "")
+    mark = exc.problem_mark
+    line = _line(text, mark.line) if mark else ""
+    previous = _line(text, mark.line - 1) if mark else ""
+    shown = f"（该行：{line[:80]}）" if line else ""
+    if "\t" in problem or "'\\t'" in problem or "character '\t'" in problem:
+        return f"YAML 格式错误：这一行用了 Tab 缩进{shown}。提示：YAML 只能用空格缩进，请把 Tab 换成空格。"
+    if "found unexpected end of stream" in problem or "found unexpected end" in problem:
+        return (f"YAML 格式错误：文件在引号或括号还没有结束时就结束了{shown}。"
+                "提示：检查上面是否有一个半角引号 \" 或 ' 只有开头没有结尾，或 { [ 没有对应的 } ]。")
+    if "mapping values are not allowed" in problem:
+        return (f"YAML 格式错误：这里出现了不该有的“: ”（冒号加空格）{shown}。"
+                "提示：文字中含有半角冒号加空格时，请把整段文字用单引号括起来，或改用全角冒号“：”；"
+                "也可能是上一行少了一个冒号或缩进不对。")
+    if "expected ',' or '}'" in problem or "expected ',' or ']'" in problem:
+        return (f"YAML 格式错误：花括号 {{…}} 或方括号 […] 里的内容没有正确分隔或结束{shown}。"
+                "提示：{…} 里的文字若含半角逗号“,”、冒号“:”或引号，请把这段文字用引号括起来，或改用全角标点“，”“：”；"
+                "也请检查括号是否成对。")
+    if "expected <block end>, but found '<scalar>'" in problem or "could not find expected ':'" in problem:
+        hint = ("提示：一个值以半角引号开头（如 quote: \"管理办法\"规定的…），YAML 会把引号内当作整个值，"
+                "引号后面的文字就多出来了。请把整段文字用单引号括起来（quote: '\"管理办法\"规定的…'），"
+                "或改用全角引号“”。" if re.search(r":\s+[\"']", line + previous) else
+                "提示：检查这一行和上一行的缩进是否对齐，以及每个“键: 值”的冒号后是否有空格。")
+        return f"YAML 格式错误：这一行的内容无法接在上文之后{shown}。{hint}"
+    if "expected <block end>" in problem:
+        return f"YAML 格式错误：缩进不对{shown}。提示：同一层的各项须对齐（用相同数量的空格缩进）。"
+    if "while scanning a quoted scalar" in str(exc.context or "") or "found unknown escape character" in problem:
+        return (f"YAML 格式错误：双引号内的文字有问题{shown}。提示：双引号内的反斜杠“\\”是转义符；"
+                "请改用单引号括起，或去掉反斜杠。")
+    return f"YAML 格式错误{shown}：{problem}。提示：对照 docs/fixture-format.md 的示例检查这一行的写法。"
 
 
 def read_text(name: str, text: str, known_facts: Mapping[str, FactSpec] | None = None,
@@ -337,7 +531,7 @@ def read_text(name: str, text: str, known_facts: Mapping[str, FactSpec] | None =
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
-        report.problems.append(Problem(name, where, f"YAML 格式错误：{exc.problem}"))
+        report.problems.append(Problem(name, where, yaml_message(exc, text)))
         return report
     except yaml.YAMLError as exc:
         report.problems.append(Problem(name, "", f"YAML 格式错误：{exc}"))
@@ -362,7 +556,7 @@ def read_text(name: str, text: str, known_facts: Mapping[str, FactSpec] | None =
 
     checker = _Checker(name, known_facts or {}, known_departments or set())
     if data["kind"] == "facts":
-        checker.check_facts(data["facts"])
+        checker.check_facts(data["facts"], facts_file=True)
         report.data = FactsData(name, data["facts"], digest_of(data))
     else:
         checker.check_policy(data)
@@ -371,6 +565,8 @@ def read_text(name: str, text: str, known_facts: Mapping[str, FactSpec] | None =
                                  digest_of(data))
     report.problems.extend(checker.problems)
     report.warnings.extend(checker.warnings)
+    declared = data["facts"] if data["kind"] == "facts" else data.get("facts", []) or []
+    report.specs = {raw["key"]: checker.facts[raw["key"]] for raw in declared if raw["key"] in checker.facts}
     if report.problems:
         report.data = None
     return report
@@ -387,8 +583,7 @@ def read_files(files: Iterable[tuple[str, str]], known_facts: Mapping[str, FactS
         report = read_text(name, text, facts, departments)
         reports.append(report)
         if report.data is not None:
-            for raw in report.data.facts:
-                facts[raw["key"]] = fact_spec(raw)
+            facts.update(report.specs)
             if isinstance(report.data, PolicyData):
                 departments.update(d["key"] for d in report.data.departments)
     return reports

@@ -41,10 +41,21 @@ def coerce_answer(spec: FactSpec, raw: object, *, today: dt.date) -> object:
         if day > today:
             raise AnswerError(spec.key, f"“{label}”不能晚于今天")
         return day
+    if isinstance(raw, (list, tuple)) or (spec.per_project and isinstance(raw, str) and any(sep in raw for sep in "；;、")):
+        if not spec.per_project:
+            raise AnswerError(spec.key, f"“{label}”只能填一个数")
+        parts = list(raw) if isinstance(raw, (list, tuple)) else [p for p in re.split(r"[；;、]", raw) if p.strip()]
+        if not parts or len(parts) > 50:
+            raise AnswerError(spec.key, f"“{label}”每个项目填一个数，用“；”分隔，最多 50 个项目")
+        return tuple(coerce_answer(spec, part, today=today) for part in parts)
     value = _number(spec, raw, label)
     if value < 0 and spec.type != FactType.PERCENT:
         raise AnswerError(spec.key, f"“{label}”不能为负数")
-    if spec.type == FactType.PERCENT and not Decimal(-100) <= value <= Decimal(100):
+    if spec.compute is not None:
+        raise AnswerError(spec.key, f"“{label}”由其他回答计算得出，无需填写")
+    if spec.type == FactType.PERCENT and spec.growth and value < Decimal(-100):
+        raise AnswerError(spec.key, f"“{label}”是增长率，不能低于 -100%（可以超过 100%）")
+    if spec.type == FactType.PERCENT and not spec.growth and not Decimal(-100) <= value <= Decimal(100):
         raise AnswerError(spec.key, f"“{label}”应在 -100% 到 100% 之间")
     if value > Decimal("1e12"):
         raise AnswerError(spec.key, f"“{label}”数值过大")

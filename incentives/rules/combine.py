@@ -1,7 +1,7 @@
 """Choose the incentives an enterprise can take together: the largest total that no exclusion clause forbids."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Mapping, Sequence
 
@@ -112,3 +112,16 @@ def best_total(results: Sequence[Result], rules_by_key: Mapping[str, IncentiveRu
         total_is_maximum=any(result.amount.is_maximum for result in selected),
         conflicts=conflicts,
     )
+
+
+def best_by_region(results: Sequence[Result], rules_by_key: Mapping[str, IncentiveRule]) -> dict[str, Combination]:
+    """The best total city by city, judged on the text alone (drafts and expired documents as written) and only
+    over incentives whose conditions hold and whose amount is settled: one project cannot be funded twice across
+    cities, so totals of different cities are never added. The web comparison shows the same figures."""
+    by_region: dict[str, list[Result]] = {}
+    for result in results:
+        rule = rules_by_key.get(result.key)
+        if rule is None or result.rule_status != Status.ELIGIBLE or result.amount.value is None or result.amount.missing:
+            continue
+        by_region.setdefault(rule.region, []).append(replace(result, status=Status.ELIGIBLE))
+    return {region: best_total(items, rules_by_key) for region, items in sorted(by_region.items())}

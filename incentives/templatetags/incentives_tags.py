@@ -69,10 +69,9 @@ def availability(result) -> SafeString:
     return mark_safe(_availability(result, _words()))  # noqa: S308 - every value is escaped
 
 
-@register.simple_tag
-def clause_label(number) -> str:
-    """第9条: as {% blocktranslate %}第{{ n }}条{% endblocktranslate %} says it (the same message), without its cost."""
-    return _("第%(n)s条") % {"n": number}
+@register.simple_tag(name="clause_label")
+def clause_label_tag(number) -> str:
+    return clause_label(number)
 
 
 def _apply_link(incentive, rounds, words) -> str:
@@ -101,6 +100,26 @@ def unknown_rows(rows, rounds=None) -> SafeString:
             f'<div class="d-flex justify-content-between"><span><a href="{escape(incentive.page_url)}">'
             f'{escape(incentive.name)}</a> {_availability(result, words)}</span>{_amount(result, words)}</div>'
             f'<div class="small text-muted">{escape(incentive.document.title)} · <a class="link-secondary" '
-            f'href="{escape(incentive.clause_url)}">{escape(words["clause"] % {"n": incentive.clause.number})}</a></div>'
+            f'href="{escape(incentive.clause_url)}">{escape(clause_label(incentive.clause.number))}</a></div>'
             f'{asked}{_apply_link(incentive, rounds, words)}</div>')
     return mark_safe("\n".join(html))  # noqa: S308 - every value is escaped
+
+
+@register.filter
+def joined(text):
+    """Clause text with the source's page breaks joined where they split a word or sentence."""
+    from django.utils.safestring import SafeData, mark_safe
+
+    from incentives.rules.text import join_page_breaks
+
+    joined_text = join_page_breaks(str(text or ""))
+    return mark_safe(joined_text) if isinstance(text, SafeData) else joined_text  # only white space is removed
+
+
+@register.filter
+def clause_label(number) -> str:
+    """A clause cited as the text numbers it: 第9条, but （十）, 三（二） and 序言 as written."""
+    from incentives.rules.text import is_plain_number
+
+    number = str(number)
+    return _("第%(n)s条") % {"n": number} if is_plain_number(number) else number

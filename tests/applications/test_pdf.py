@@ -172,7 +172,7 @@ def policy_texts() -> list[str]:
     for path in sorted((ROOT / "fixtures" / "policies").glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         document = data["document"]
-        texts += [document["title"], document.get("number") or "", document["issuer"], document["full_text"]]
+        texts += [document["title"], document.get("number") or "", document.get("issuer") or "", document["full_text"]]
         texts += [clause["text"] for clause in data["clauses"]] + [clause["number"] for clause in data["clauses"]]
         for incentive in data["incentives"]:
             texts += [incentive["name"], incentive.get("summary", ""), *incentive.get("documents", [])]

@@ -36,7 +36,7 @@ def test_a_jiangmen_enterprise_sees_the_tech_renovation_award_computed(page, liv
     # a bad answer first: a negative amount is refused with a message, nothing recorded
     answer_until_results(page, {"is_manufacturing": "true", "project_is_tech_renovation": "true",
                                 "project_equipment_investment": "3000",
-                                "jiangmen_received_provincial_tech_renovation_award": "true"}, steps=60)
+                                "project_provincial_tech_renovation": "true"}, steps=60)
     page.wait_for_url(re.compile(r"/check/results/"))
     card = page.locator('[data-incentive="jiangmen-2023-manufacturing/tech-renovation-provincial"]').first
     assert "最高600万元" in card.inner_text()

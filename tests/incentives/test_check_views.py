@@ -101,7 +101,7 @@ def test_the_results_show_the_amount_the_steps_and_the_best_total(client, catalo
     session["questionnaire"] = {"answers": {"city": "jiangmen", "is_manufacturing": True,
                                             "project_is_tech_renovation": True,
                                             "project_equipment_investment": "3000",
-                                            "jiangmen_received_provincial_tech_renovation_award": False},
+                                            "project_provincial_tech_renovation": True},
                                 "asked": ["city"], "steps": [["city"]], "current": []}
     session.save()
     html = client.get(reverse("incentives:check_results")).content.decode()
@@ -109,16 +109,18 @@ def test_the_results_show_the_amount_the_steps_and_the_best_total(client, catalo
     assert "jiangmen-2023-manufacturing/tech-renovation-provincial" in eligible
     assert "20% × 3000万元 = 600万元" in eligible and "最高600万元" in eligible
     assert "文件已失效" in eligible
-    # the provincial and municipal awards exclude each other: the larger counts in the total as written
+    # the municipal award is for projects the provincial programme does not support: not for this one
+    assert "jiangmen-2023-manufacturing/tech-renovation-municipal" not in eligible
+    assert "该技术改造项目是否申报并享受省级技改政策（省级技术改造奖励）：您的回答 是；条文要求 否 ✗" in html
     assert "若按文件条文测算" in html
     total = html[html.index('id="best-total-as-written"'):]
-    assert "其中有不能同时享受的项目" in html and "万元" in total
+    assert "万元" in total
 
 
 def test_the_comparison_puts_the_cities_side_by_side(client, catalogue):
     response = client.get(reverse("incentives:check_compare"), {
         "project_equipment_investment": "3000", "is_manufacturing": "on", "above_designated_size": "on",
-        "project_is_tech_renovation": "on"})
+        "project_is_tech_renovation": "on", "project_provincial_tech_renovation": "true"})
     columns = {c["document"].region: c for c in response.context["columns"]}
     assert {"jiangmen", "shenzhen", "shaoguan", "heyuan"} <= set(columns)
     jiangmen = {result.key: result.amount.value for result, _ in columns["jiangmen"]["rows"]}

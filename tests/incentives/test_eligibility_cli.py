@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 pytestmark = pytest.mark.django_db
 
 JIANGMEN_PROJECT = {"city": "jiangmen", "is_manufacturing": True, "project_is_tech_renovation": True,
-                    "project_equipment_investment": 3000, "jiangmen_received_provincial_tech_renovation_award": False}
+                    "project_equipment_investment": 3000, "project_provincial_tech_renovation": True}
 
 
 def run(tmp_path, answers, *args) -> str:
@@ -65,7 +65,8 @@ def test_text_output_reads_as_sentences(tmp_path, catalogue):
 
 @pytest.mark.parametrize(("answers", "message"), [
     ({"project_equipment_investment": -5}, "不能为负数"),
-    ({"output_growth_rate": 150}, "应在 -100% 到 100% 之间"),
+    ({"output_growth_rate": -150}, "不能低于 -100%"),
+    ({"shaoguan_guarantee_balance_growth": 30}, "由其他回答计算得出，无需填写"),
     ({"city": "beijing"}, "应为以下之一"),
     ({"is_manufacturing": "maybe"}, "应回答是或否"),
     ({"no_such_fact": 1}, "没有名为“no_such_fact”的问题"),

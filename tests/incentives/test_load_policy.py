@@ -81,7 +81,7 @@ def test_one_invalid_file_and_nothing_is_loaded(tmp_path):
     err = io.StringIO()
     with pytest.raises(CommandError, match="1 处错误，未加载任何文件"):
         call_command("load_policy", *files, stdout=io.StringIO(), stderr=err)
-    assert "broken.yaml: incentives[0].amount.caps[0].value: 金额或比例“6000万元”未出现在第“9”条的条文中" in err.getvalue()
+    assert "broken.yaml: incentives[0].amount.caps[0].value: 金额或比例“6000万元”未出现在第9条的条文中" in err.getvalue()
     assert counts() == (0, 0, 0, 0)
 
 

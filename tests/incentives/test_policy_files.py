@@ -80,16 +80,16 @@ def test_the_valid_file_passes():
         ("incentives[0].departments[0]", "jiangmen-kjj", "incentives[0].departments[0]: 未知的部门“jiangmen-kjj”"),
         ("clauses[0].departments[0]", "jiangmen-cz", "clauses[0].departments[0]: 未知的部门“jiangmen-cz”"),
         ("incentives[1].clause", "10", "incentives[1].clause: 条款“10”不存在"),
-        ("incentives[0].amount.caps[0].value", "6000万元", "incentives[0].amount.caps[0].value: 金额或比例“6000万元”未出现在第“9”条"),
+        ("incentives[0].amount.caps[0].value", "6000万元", "incentives[0].amount.caps[0].value: 金额或比例“6000万元”未出现在第9条"),
         ("incentives[0].amount.rate", "25%", "incentives[0].amount.rate: 金额或比例“25%”未出现"),
         ("incentives[0].amount.type", "percentage", "incentives[0].amount.type: 金额规则类型“percentage”不认识"),
         ("incentives[0].amount.caps[0].per", "decade", "incentives[0].amount.caps[0].per: “decade”不是封顶范围"),
         ("incentives[0].eligibility.all[0].eq", "yes", "incentives[0].eligibility.all[0].eq: 事实项“is_manufacturing”是是/否题"),
         ("incentives[0].amount.base", "city", "incentives[0].amount.base: 计算基数“city”应为数值类事实项"),
-        ("incentives[0].amount.quote", "给予最高 9000 万元奖励", "incentives[0].amount.quote: 引文“给予最高 9000 万元奖励”不在第“9”条的条文中"),
+        ("incentives[0].amount.quote", "给予最高 9000 万元奖励", "incentives[0].amount.quote: 引文“给予最高 9000 万元奖励”不在第9条的条文中"),
         ("incentives[1].key", "provincial", "incentives[1].key: 激励项目“provincial”重复"),
         ("incentives[0].excludes[0]", "nothing", "incentives[0].excludes[0]: “nothing”不是本文件中另一个激励项目的键"),
-        ("clauses[0].text", "9.推动制造业企业增资扩产。给予最高 5000 万元奖励。", "clauses[0].text: 第“9”条的条文与文件全文不一致"),
+        ("clauses[0].text", "9.推动制造业企业增资扩产。给予最高 5000 万元奖励。", "clauses[0].text: 第9条的条文与文件全文不一致"),
         ("incentives[0].kind", "gift", "incentives[0].kind: “gift”不是可用的值"),
         ("document.region", "guangzhou", "document.region: “guangzhou”不是事实项 city 的可选值"),
         ("document.effective_from", "2023-02-30", "document.effective_from: “2023-02-30”不是日期"),
@@ -127,7 +127,8 @@ def test_broken_yaml_is_refused_with_its_line():
 def test_a_fact_redefined_with_another_type_is_refused():
     data = copy.deepcopy(VALID)
     data["facts"] = [{"key": "is_manufacturing", "label": "制造业？", "type": "money", "unit": "万元"}]
-    assert any("facts[0].type: 事实项“is_manufacturing”已定义为 bool" in p for p in problems_of(data))
+    assert any("facts[0]: “is_manufacturing”是已有的共用事实项，政策文件不能修改它（类型由 bool 改为 money（万元）" in p
+               for p in problems_of(data))
 
 
 def test_a_fact_of_the_file_can_be_used_by_its_rules():

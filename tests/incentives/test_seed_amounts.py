@@ -16,16 +16,18 @@ JM, SG, SZ, HY, ZMD = ("jiangmen-2023-manufacturing", "shaoguan-2020-manufacturi
 SAMPLES = [
     # 单个项目按不超过新设备购置额的 20%，给予最高 5000 万元奖励
     (JM, "tech-renovation-provincial", "jiangmen",
-     {"is_manufacturing": True, "project_is_tech_renovation": True, "project_equipment_investment": 3000}, "600", True),
+     {"is_manufacturing": True, "project_is_tech_renovation": True, "project_provincial_tech_renovation": True,
+      "project_equipment_investment": 3000}, "600", True),
     (JM, "tech-renovation-provincial", "jiangmen",
-     {"is_manufacturing": True, "project_is_tech_renovation": True, "project_equipment_investment": 30000}, "5000", True),
+     {"is_manufacturing": True, "project_is_tech_renovation": True, "project_provincial_tech_renovation": True,
+      "project_equipment_investment": 30000}, "5000", True),
     # 支持未享受省级技改政策的企业…单个项目按不超过新设备购置额的 10%，给予最高 300 万元奖励
     (JM, "tech-renovation-municipal", "jiangmen",
      {"is_manufacturing": True, "project_is_tech_renovation": True, "project_equipment_investment": 2000,
-      "jiangmen_received_provincial_tech_renovation_award": False}, "200", True),
+      "project_provincial_tech_renovation": False}, "200", True),
     # 按单台（套）装备产品售价的30%给予奖励，支持额度不低于100万元
     (JM, "first-set-equipment-award", "jiangmen",
-     {"jiangmen_first_set_major_equipment": True, "jiangmen_first_set_unit_price": 200}, "100", False),
+     {"first_set_equipment": True, "first_set_unit_price": 200}, "100", False),
     # 按知识产权质押融资贷款实际支付利息的50%给予贴息补助，同一企业同一年度最高补助20万元
     (JM, "ip-pledge-loan-interest-subsidy", "jiangmen",
      {"jiangmen_has_ip_pledge_loan": True, "jiangmen_ip_pledge_loan_interest_paid": 30}, "15", False),
@@ -75,7 +77,7 @@ def test_the_municipal_award_is_not_for_projects_with_the_provincial_one(catalog
     result = evaluate_one(JM, "tech-renovation-municipal", "jiangmen",
                           {"is_manufacturing": True, "project_is_tech_renovation": True,
                            "project_equipment_investment": 2000,
-                           "jiangmen_received_provincial_tech_renovation_award": True})
+                           "project_provincial_tech_renovation": True})
     assert result.rule_status == "not_eligible"
 
 

@@ -317,7 +317,7 @@ def test_floor_lifts_a_small_amount():
     raw = {"type": "rate", "base": "project_fixed_asset_investment", "rate": "10%", "floor": "100万元",
            "caps": [{"value": "1000万元"}], "quote": "按10%给予补助，不低于100万元，最高1000万元"}
     low = compute(raw, project_fixed_asset_investment=Decimal(500))
-    assert low.value == Decimal(100) and low.steps[-1] == "不低于100万元，取100万元"
+    assert low.value == Decimal(100) and low.steps[-1] == "按比例计算为50万元，低于条文规定的下限；条文规定不低于100万元，取100万元"
     assert compute(raw, project_fixed_asset_investment=Decimal(2000)).value == Decimal(200)
 
 
@@ -402,7 +402,7 @@ JIANGMEN_FACTS = {"city": "jiangmen", "is_manufacturing": True, "project_is_tech
 def test_eligible_with_reasons_citing_the_clause():
     result = evaluate(rule(TECH_RENOVATION, JIANGMEN_PROVINCIAL), JIANGMEN_FACTS, on=ON, specs=SPECS)
     assert (result.status, result.rule_status, result.availability) == (Status.ELIGIBLE, Status.ELIGIBLE, OPEN)
-    assert "江门市·第9条：是否为制造业企业：是 ✓" in result.reasons
+    assert "江门市·第9条：是否为制造业企业：您的回答 是；条文要求 是 ✓" in result.reasons
     assert result.amount.value == Decimal(600)
     assert result.missing == ()
 
@@ -410,8 +410,8 @@ def test_eligible_with_reasons_citing_the_clause():
 def test_failed_and_unanswered_conditions_are_said():
     result = evaluate(rule(TECH_RENOVATION), {"city": "jiangmen", "is_manufacturing": False}, on=ON, specs=SPECS)
     assert result.status == Status.NOT_ELIGIBLE
-    assert "江门市·第9条：是否为制造业企业：是 ✗" in result.reasons
-    assert "江门市·第9条：申报项目是否为技术改造项目：是：尚未回答" in result.reasons
+    assert "江门市·第9条：是否为制造业企业：您的回答 否；条文要求 是 ✗" in result.reasons
+    assert "江门市·第9条：申报项目是否为技术改造项目：尚未回答（条文要求 是）" in result.reasons
     assert result.missing == ()          # already not eligible: nothing left to ask
 
     pending = evaluate(rule(TECH_RENOVATION), {"city": "jiangmen", "is_manufacturing": True}, on=ON, specs=SPECS)
@@ -422,20 +422,20 @@ def test_failed_and_unanswered_conditions_are_said():
 def test_a_clause_numbered_as_an_item_is_cited_as_written():
     result = evaluate(rule(TECH_RENOVATION, clause_number="（三）", region="shaoguan", region_name="韶关市"),
                       {"city": "shaoguan", "is_manufacturing": True}, on=ON, specs=SPECS)
-    assert "韶关市·（三）：是否为制造业企业：是 ✓" in result.reasons
+    assert "韶关市·（三）：是否为制造业企业：您的回答 是；条文要求 是 ✓" in result.reasons
 
 
 def test_numbers_answered_are_shown_next_to_the_threshold():
     result = evaluate(rule({"fact": "annual_output", "gte": "1000亿元"}), {"city": "jiangmen", "annual_output": Decimal(6_000_000)},
                       on=ON, specs=SPECS)
-    assert "江门市·第9条：上年度工业总产值 ≥ 1000亿元（填报：6000000万元） ✗" in result.reasons
+    assert "江门市·第9条：上年度工业总产值：您的回答 6000000万元；条文要求 ≥ 1000亿元 ✗" in result.reasons
 
 
 def test_the_region_is_an_implicit_first_condition():
     elsewhere = {**JIANGMEN_FACTS, "city": "shaoguan"}
     result = evaluate(rule(TECH_RENOVATION), elsewhere, on=ON, specs=SPECS)
     assert result.status == Status.NOT_ELIGIBLE
-    assert result.reasons[0] == "江门市·适用地域：企业注册地为江门市（填报：韶关市） ✗"
+    assert result.reasons[0] == "江门市·适用地域：企业注册地：您的回答 韶关市；条文要求 江门市 ✗"
     assert evaluate(rule(TECH_RENOVATION), elsewhere, on=ON, specs=SPECS, ignore_region=True).status == Status.ELIGIBLE
     unknown_city = {k: v for k, v in JIANGMEN_FACTS.items() if k != "city"}
     result = evaluate(rule(TECH_RENOVATION), unknown_city, on=ON, specs=SPECS)

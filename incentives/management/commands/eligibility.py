@@ -6,7 +6,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from incentives.eligibility import check_answers, evaluate_enterprise, result_json
+from incentives.rules.combine import best_by_region
 from incentives.rules.figures import format_money
+from incentives.rules.text import clause_label
 
 STATUS_TEXT = {"eligible": "符合", "not_eligible": "不符合", "unknown": "待确认"}
 
@@ -47,11 +49,20 @@ class Command(BaseCommand):
             amount = ""
             if row["amount"] is not None:
                 amount = f"  {'最高' if row['amount_is_maximum'] else ''}{row['amount']}万元"
-            self.stdout.write(f"[{STATUS_TEXT[row['status']]}] {row['incentive']}（第{row['clause']}条）{row['name']}{amount}")
+            self.stdout.write(f"[{STATUS_TEXT[row['status']]}] {row['incentive']}（{clause_label(row['clause'])}）{row['name']}{amount}")
             for reason in row["reasons"]:
                 self.stdout.write(f"    {reason}")
             if row["missing"]:
                 self.stdout.write(f"    尚需回答：{', '.join(row['missing'])}")
+        if all_regions:
+            # one project cannot be funded twice across cities: a best total per city, never one sum of all
+            for region, combination in best_by_region(evaluation.results, evaluation.rules).items():
+                name = next((i.document.region_name for i in evaluation.incentives.values() if i.document.region == region),
+                            region)
+                self.stdout.write(f"{name}：按条文测算可同时享受的最优合计 {'最高' if combination.total_is_maximum else ''}"
+                                  f"{format_money(combination.total)}万元（{len(combination.selected)} 项）")
+            self.stdout.write("各城市的合计不能相加：同一项目不能在两个城市重复获得资助。")
+            return
         combination = evaluation.combination
         self.stdout.write(f"可同时享受的最优合计：{'最高' if combination.total_is_maximum else ''}"
                           f"{format_money(combination.total)}万元（{len(combination.selected)} 项）")

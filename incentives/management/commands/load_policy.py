@@ -1,9 +1,19 @@
-"""python manage.py load_policy FILE... [--dry-run]: validate every file, then load them in one transaction."""
+"""python manage.py load_policy FILE... [--dry-run | --preview]: validate every file, then load them in one transaction.
+
+--preview prints every incentive as the portal will show it (who, conditions, amount rule, citations, warnings)
+and loads nothing."""
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from incentives.services import PolicyFilesInvalid, PolicyFileTooLarge, policy_file_read, policy_files_load
+from incentives.policy_files.preview import preview_text
+from incentives.services import (
+    PolicyFilesInvalid,
+    PolicyFileTooLarge,
+    policy_file_read,
+    policy_files_load,
+    policy_files_preview,
+)
 
 
 class Command(BaseCommand):
@@ -12,8 +22,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", help="fixtures/facts.yaml fixtures/policies/*.yaml")
         parser.add_argument("--dry-run", action="store_true", help="只校验，不写入数据库")
+        parser.add_argument("--preview", action="store_true",
+                            help="逐项显示平台将如何展示每个激励项目（条件、金额、引文、注意事项），不写入数据库")
 
-    def handle(self, *args, files, dry_run, **options):
+    def handle(self, *args, files, dry_run, preview=False, **options):
         contents = []
         for name in files:
             path = Path(name)
@@ -27,6 +39,20 @@ class Command(BaseCommand):
                 raise CommandError(f"{name}: 不是 UTF-8 编码的文本文件") from None
             except OSError as exc:
                 raise CommandError(f"{name}: 无法读取（{exc.strerror}）") from None
+        if preview:
+            try:
+                previews, facts_warnings = policy_files_preview(files=contents)
+            except PolicyFilesInvalid as exc:
+                for problem in exc.problems:
+                    self.stderr.write(f"错误 {problem}")
+                raise CommandError(f"{len(exc.problems)} 处错误，未加载任何文件。") from None
+            for warning in facts_warnings:
+                self.stdout.write(self.style.WARNING(f"注意 {warning}"))
+            for item in previews:
+                self.stdout.write(preview_text(item))
+                self.stdout.write("")
+            self.stdout.write(self.style.SUCCESS("预览完毕（--preview，未写入）。"))
+            return
         try:
             outcomes = policy_files_load(files=contents, by="manage.py load_policy", dry_run=dry_run)
         except PolicyFilesInvalid as exc:

@@ -7,7 +7,7 @@ from datetime import date
 from enum import Enum
 from typing import Callable, Mapping, Sequence
 
-from ..model import AllOf, AnyOf, Compare, Condition, FactSpec, Not
+from ..model import AllOf, AnyOf, Compare, Computed, Condition, FactSpec, Not
 
 Facts = Mapping[str, object]
 Specs = Mapping[str, FactSpec]
@@ -46,6 +46,54 @@ _OPERATORS = {"eq": operator.eq, "ne": operator.ne, "gt": operator.gt, "gte": op
               "lte": operator.le, "in": lambda v, x: v in x, "not_in": lambda v, x: v not in x}
 
 
+# A computed value that cannot be worked out from the answers given (a growth rate over a base of 0).
+UNDEFINED = type("Undefined", (), {"__repr__": lambda self: "UNDEFINED"})()
+
+
+def compute(formula: Computed, facts: Facts) -> tuple[object, list[str]]:
+    """The value of a computed fact and the inputs still unanswered (value None while any is)."""
+    values = [facts.get(key) for key in formula.inputs]
+    missing = [key for key, value in zip(formula.inputs, values) if value is None]
+    if missing:
+        return None, missing
+    if formula.op == "difference":
+        return values[0] - values[1], []
+    if formula.op == "sum":
+        return sum(values[1:], values[0]), []
+    now, before = values
+    if before <= 0:
+        return UNDEFINED, []
+    return (now - before) / before * 100, []
+
+
+def leaf_values(node: Compare, facts: Facts) -> tuple[object, object, list[str]]:
+    """The fact's value and what it is compared with (a figure, or another fact's value), with missing inputs."""
+    formulas = dict(node.computed)
+    found, missing = [], []
+    for key in (node.fact, node.other):
+        if not key:
+            found.append(_operand(node.value))
+        elif key in formulas:
+            value, unknown = compute(formulas[key], facts)
+            found.append(value)
+            missing.extend(unknown)
+        else:
+            value = facts.get(key)
+            found.append(value)
+            if value is None:
+                missing.append(key)
+    return found[0], found[1], missing
+
+
+def _derived_test(node: Compare, facts: Facts) -> tuple[bool | None, list[str]]:
+    value, operand, missing = leaf_values(node, facts)
+    if missing:
+        return None, missing
+    if value is UNDEFINED or operand is UNDEFINED:
+        return False, []
+    return _compare(node.op, value, operand, node.fact), []
+
+
 def _compare(op: str, value: object, operand: object, fact: str) -> bool:
     try:
         return _OPERATORS[op](value, operand)
@@ -64,6 +112,8 @@ def _leaf_test(node: Compare) -> Callable[[object], bool]:
 
 
 def _compile_compare(node: Compare) -> Callable[[Facts], bool | None]:
+    if node.other or node.computed:
+        return lambda facts: _derived_test(node, facts)[0]
     key, x = node.fact, _operand(node.value)
     if node.op in ("eq", "ne", "gt", "gte", "lt", "lte"):
         test = _OPERATORS[node.op]
@@ -137,6 +187,12 @@ def _compile_missing(node: Condition) -> Callable[[Facts, list], bool | None]:
 
     A node that turns out decided removes what its children appended, so only the deciding unknowns remain.
     """
+    if isinstance(node, Compare) and (node.other or node.computed):
+        def derived(facts, out):
+            verdict, missing = _derived_test(node, facts)
+            out.extend(missing)
+            return verdict
+        return derived
     if isinstance(node, Compare):
         key, test = node.fact, _leaf_test(node)
 
@@ -178,6 +234,10 @@ def _walk(node: Condition, facts: Facts, leaves: list) -> tuple[bool | None, lis
 
     The facts list holds one entry per deciding unknown leaf, so a fact asked about twice counts twice.
     """
+    if isinstance(node, Compare) and (node.other or node.computed):
+        verdict, missing = _derived_test(node, facts)
+        leaves.append((node, verdict))
+        return verdict, missing
     if isinstance(node, Compare):
         value = facts.get(node.fact)
         verdict = None if value is None else _compare(node.op, value, _operand(node.value), node.fact)

@@ -10,11 +10,12 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Iterable, Mapping, Sequence
 
-from ..describe import describe_compare
+from ..describe import describe_requirement
+from ..text import clause_label
 from ..model import ALWAYS, AllOf, AmountRule, Compare, Condition, FactType, NoAmount
 from ..parse import parse_amount, parse_condition
 from .amounts import AmountResult, _compile_amount, _finish, _show
-from .conditions import Facts, Specs, _compile_missing, _ranked, _walk
+from .conditions import UNDEFINED, Facts, Specs, _compile_missing, _ranked, _walk, leaf_values
 
 
 class Status(StrEnum):
@@ -84,13 +85,9 @@ def _new_result(key, status, rule_status, availability, missing, reasons, amount
     return result
 
 
-_CLAUSE_NUMBER = re.compile(r"^(\d+|[一二三四五六七八九十百零]+)$")
-
-
-def clause_citation(rule: IncentiveRule) -> str:
-    """江门市·第9条; a number written like （三） is cited as written."""
-    number = rule.clause_number
-    return f"{rule.region_name}·{f'第{number}条' if _CLAUSE_NUMBER.match(number) else number}"
+def clause_citation(rule: IncentiveRule, number: str | None = None) -> str:
+    """江门市·第9条; a number written like （三）, 三（二） or 序言 is cited as written."""
+    return f"{rule.region_name}·{clause_label(number or rule.clause_number)}"
 
 
 class _CompiledRule:
@@ -101,7 +98,7 @@ class _CompiledRule:
     def __init__(self, rule: IncentiveRule):
         self.decide = _compile_missing(rule.eligibility)
         self.amount = _compile_amount(rule.amount)
-        self.region = Compare(fact="city", op="eq", value=rule.region, label=f"企业注册地为{rule.region_name}")
+        self.region = Compare(fact="city", op="eq", value=rule.region, label="企业注册地")
         self.full = AllOf((self.region, rule.eligibility))
         # an amount that depends on no fact is the same for everyone: (without, with) its steps
         self.constant_amount: tuple[AmountResult, AmountResult] | None = None if rule.amount.facts() else (
@@ -141,21 +138,35 @@ def _availability_reason(rule: IncentiveRule, state: str) -> str:
     return f"{clause_citation(rule)}：申报期为{span}，当前不在申报期内"
 
 
+def _answer(value: object, key: str, specs: Specs) -> str:
+    if value is UNDEFINED:
+        return "无法计算（上期为0）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (Decimal, int)):
+        return _show(Decimal(value), specs, key)
+    spec = specs.get(key)
+    if spec is not None and spec.type == FactType.CHOICE:
+        return spec.choice_label(value)
+    return str(value)
+
+
 def _leaf_reason(cite: str, leaf: Compare, verdict: bool | None, facts: Facts, specs: Specs) -> str:
-    said = describe_compare(leaf, specs)
+    """The condition, the enterprise's answer and whether it satisfies it:
+    是否已享受省级技改政策：您的回答 是；条文要求 否 ✗."""
+    subject, required = describe_requirement(leaf, specs)
+    if leaf.other or leaf.computed:
+        value, operand, missing = leaf_values(leaf, facts)
+        if missing:
+            labels = "、".join(specs[key].label if key in specs and specs[key].label else key for key in missing)
+            return f"{cite}：{subject}：尚未回答（需填写：{labels}；条文要求 {required}）"
+        said = ("按您的回答计算为" if leaf.fact in dict(leaf.computed) else "您的回答 ") + _answer(value, leaf.fact, specs)
+        if leaf.other:
+            said += f"，{specs[leaf.other].label if leaf.other in specs else leaf.other}为{_answer(operand, leaf.other, specs)}"
+        return f"{cite}：{subject}：{said}；条文要求 {required} {'✓' if verdict else '✗'}"
     if verdict is None:
-        return f"{cite}：{said}：尚未回答"
-    value = facts.get(leaf.fact)
-    answer = ""
-    if not isinstance(value, bool):
-        spec = specs.get(leaf.fact)
-        if isinstance(value, (Decimal, int)):
-            answer = f"（填报：{_show(Decimal(value), specs, leaf.fact)}）"
-        elif spec is not None and spec.type == FactType.CHOICE:
-            answer = f"（填报：{spec.choice_label(value)}）"
-        else:
-            answer = f"（填报：{value}）"
-    return f"{cite}：{said}{answer} {'✓' if verdict else '✗'}"
+        return f"{cite}：{subject}：尚未回答（条文要求 {required}）"
+    return f"{cite}：{subject}：您的回答 {_answer(facts.get(leaf.fact), leaf.fact, specs)}；条文要求 {required} {'✓' if verdict else '✗'}"
 
 
 def evaluate(rule: IncentiveRule, facts: Facts, *, on: date, specs: Specs, ignore_region: bool = False,
@@ -179,7 +190,8 @@ def _evaluate(rule: IncentiveRule, facts: Facts, on: date, specs: Specs, ignore_
         lines = [] if state == OPEN else [_availability_reason(rule, state)]
         cite = clause_citation(rule)
         for leaf, leaf_verdict in leaves:
-            where = f"{rule.region_name}·适用地域" if leaf is compiled.region else cite
+            where = (f"{rule.region_name}·适用地域" if leaf is compiled.region
+                     else clause_citation(rule, leaf.clause) if leaf.clause else cite)
             lines.append(_leaf_reason(where, leaf, leaf_verdict, facts, specs))
         reasons = tuple(lines)
     else:

@@ -72,6 +72,21 @@ def applicant(db):
 
 
 @pytest.fixture(autouse=True)
+def celery_config_restored():
+    """Tests that point the project's Celery app at a real broker (worker tests) leave it as they found it:
+    eager and in-memory for the tests after them, or their tasks would wait on a queue nobody reads."""
+    from portal.celery import app
+
+    keys = ("broker_url", "task_always_eager", "result_backend")
+    saved = {key: app.conf.get(key) for key in keys}
+    yield
+    if any(app.conf.get(key) != value for key, value in saved.items()):
+        app.conf.update(saved)
+        app._pool = None  # drop the pooled connections to the test's broker
+        app.amqp._producer_pool = None
+
+
+@pytest.fixture(autouse=True)
 def private_files(settings, tmp_path):
     """Attachments and PDFs of each test in a folder of its own, never the portal's."""
     settings.PRIVATE_ROOT = tmp_path / "private"

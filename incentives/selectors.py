@@ -13,14 +13,13 @@ from typing import Callable, Generic, Hashable, NamedTuple, TypeVar
 
 from django.db import connection
 
-from django.db.models import (CharField, Count, Exists, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery,
+from django.db.models import (CharField, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery,
                               TextField)
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import IContains
 
 from .models import Clause, Department, Fact, Incentive, PolicyDocument
 from .policy_files.reader import fact_spec
-from .rules.model import FactSpec
 
 V = TypeVar("V")
 

@@ -17,7 +17,6 @@ from .model import (
     Case,
     Cases,
     Compare,
-    Computed,
     CostShare,
     Condition,
     FactSpec,

@@ -1,7 +1,6 @@
 """Incentive rules and their verdicts: availability on a date, evaluation with reasons, the facts to ask next."""
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date

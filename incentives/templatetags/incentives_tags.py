@@ -46,7 +46,7 @@ def _amount(result, words) -> str:
     amount = result.amount
     if amount.value is not None:
         shown = f"{words['max'] if amount.is_maximum else ''}{floatformat(amount.value, '-4')}{words['wan']}"
-        return f'<span class="amount fw-semibold" data-amount="{amount.value}">{escape(shown)}</span>'
+        return f'<span class="amount fw-semibold text-nowrap" data-amount="{amount.value}">{escape(shown)}</span>'
     return f'<span class="text-muted">{escape(words["none"] if amount.none_in_text else words["pending"])}</span>'
 
 

@@ -200,3 +200,9 @@ def test_a_new_version_is_shown_at_once_though_pages_are_kept(client, catalogue,
     call_command("load_policy", str(revised), stdout=open("/dev/null", "w"))
     assert "（修订）" in client.get(url).content.decode()
     assert "（修订）" in client.get(reverse("incentives:document_list")).content.decode()
+
+
+def test_the_home_page_leads_to_the_check_first(client, catalogue):
+    html = client.get(reverse("incentives:home")).content.decode()
+    assert f'id="start-check" href="{reverse("incentives:check_start")}">我能享受哪些政策？' in html
+    assert reverse("applying:round_list") in html

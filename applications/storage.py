@@ -18,3 +18,17 @@ class PrivateStorage(FileSystemStorage):
 
     def url(self, name):
         raise ValueError("private files are served only through a view that checks who asks")
+
+
+def private_file_response(field_file, filename: str, content_type: str):
+    """Serve a private file to someone already checked: always a download, never sniffed or cached; 404 if gone."""
+    from django.http import FileResponse, Http404
+
+    try:
+        handle = field_file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -34,6 +34,7 @@ from ..models import (
 from ..services import review as services
 from ..services.notifications import action_label
 from ..services.review import ReviewError, staff_department_ids
+from ..storage import private_file_response
 from ..workflow import Status
 
 
@@ -120,17 +121,6 @@ def snapshot_view(snapshot: dict | None) -> dict:
                     for row in answers],
         "revision": snapshot.get("revision"), "submitted_at": snapshot.get("submitted_at"),
     }
-
-
-def _private_file(file_field, filename: str, content_type: str):
-    try:
-        handle = file_field.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 class ScopedMixin:
@@ -323,14 +313,14 @@ class ApplicationReviewAdmin(ScopedMixin, admin.ModelAdmin):
         attachment = Attachment.objects.filter(application=application, pk=attachment_id).first()
         if attachment is None:
             raise Http404
-        return _private_file(attachment.file, attachment.original_name, attachment.content_type)
+        return private_file_response(attachment.file, attachment.original_name, attachment.content_type)
 
     def pdf_view(self, request, object_id, revision):
         application = self._scoped(request, object_id)
         pdf = application.pdfs.filter(revision=revision).first()
         if pdf is None:
             raise Http404
-        return _private_file(pdf.file, f"{application.reference}-{revision}.pdf", "application/pdf")
+        return private_file_response(pdf.file, f"{application.reference}-{revision}.pdf", "application/pdf")
 
 
 def _objection_scope(user, queryset):

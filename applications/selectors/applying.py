@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Max, Prefetch, QuerySet
 from django.http import Http404
 
 from ..models import Application, ApplicationEvent, Round
@@ -36,8 +36,11 @@ def application_timeline(application: Application) -> QuerySet[ApplicationEvent]
 
 
 def rounds_public(at: dt.datetime) -> QuerySet[Round]:
-    """Rounds open now, in their grace period, or opening later; the soonest to close first."""
-    return (Round.objects.filter(closes_at__gt=at - dt.timedelta(days=0)).select_related("accepting_department")
+    """Rounds open now, opening later, or closed within the longest grace a round may give (the caller drops
+    those past their own grace); the soonest to close first."""
+    longest_grace = Round.objects.aggregate(hours=Max("grace_hours"))["hours"] or 0
+    return (Round.objects.filter(closes_at__gt=at - dt.timedelta(hours=longest_grace))
+            .select_related("accepting_department")
             .prefetch_related(Prefetch("incentives", to_attr="incentive_list"))
             .order_by("closes_at"))
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -11,6 +11,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from incentives.models import Incentive
 from incentives.questionnaire import StepForm
+from incentives.selectors import facts_by_key
 
 from .. import workflow
 from ..declaration import DECLARATION
@@ -39,6 +40,8 @@ from ..services.applying import (
     attachment_add,
     attachment_remove,
 )
+from ..snapshot import shown_answer
+from ..storage import private_file_response
 
 STEPS = [
     ("contact", _("联系信息")),
@@ -63,7 +66,8 @@ class RoundListView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["rows"] = [(r, r.phase_at(self.at), r.days_left_at(self.at)) for r in context["rounds"]]
+        context["rows"] = [(r, r.phase_at(self.at), r.days_left_at(self.at)) for r in context["rounds"]
+                           if r.phase_at(self.at) != Round.Phase.CLOSED]
         return context
 
 
@@ -149,8 +153,6 @@ class ApplicationStepView(_OwnApplication, TemplateView):
         if self.step == "project":
             return ProjectForm(data, initial=app.project)
         if self.step == "conditions":
-            from incentives.selectors import facts_by_key
-
             judgement = self._judgement()
             keys = fact_order(judgement)
             facts = facts_by_key(set(keys))
@@ -183,10 +185,6 @@ class ApplicationStepView(_OwnApplication, TemplateView):
         return context
 
     def _shown_answers(self, judgement):
-        from incentives.selectors import facts_by_key
-
-        from ..snapshot import shown_answer
-
         facts = facts_by_key(set(judgement.asked_facts))
         return [(facts[k].label, shown_answer(facts[k], self.application.answers[k]))
                 for k in judgement.asked_facts if k in facts and k in self.application.answers]
@@ -284,18 +282,11 @@ class ApplicationWithdrawView(_OwnApplication, View):
         return redirect("applying:application_detail", pk)
 
 
-def _private_file(field_file, filename: str, content_type: str) -> FileResponse:
-    response = FileResponse(field_file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 class AttachmentDownloadView(_OwnApplication, View):
     def get(self, request, pk: int, attachment_pk: int):
         attachment = get_object_or_404(Attachment, pk=attachment_pk, application=self.application)
         name = f"{attachment.requirement}.{attachment.extension}"
-        return _private_file(attachment.file, name, attachment.content_type)
+        return private_file_response(attachment.file, name, attachment.content_type)
 
 
 class PdfDownloadView(_OwnApplication, View):
@@ -303,5 +294,5 @@ class PdfDownloadView(_OwnApplication, View):
         pdf = self.application.pdfs.filter(revision=revision).first()
         if pdf is None:
             raise Http404
-        return _private_file(pdf.file, f"{self.application.reference}-{revision}.pdf", "application/pdf")
+        return private_file_response(pdf.file, f"{self.application.reference}-{revision}.pdf", "application/pdf")
 

@@ -87,3 +87,16 @@ def test_a_round_holds_one_city_only(admin_client, catalogue):
                                  form_data(incentives, "shaoguan-gxj", transitional_basis="x"))
     assert "一个批次只能包含同一城市的激励项目" in response.content.decode()
     assert not Round.objects.exists()
+
+
+def test_the_public_list_keeps_a_round_in_its_grace_period_and_drops_a_closed_one(client, catalogue):
+    from tests.factories.applying import open_round
+
+    now = timezone.now()
+    in_grace = open_round("national-little-giant-award", name="补交期批次", opens_at=now - dt.timedelta(days=10),
+                          closes_at=now - dt.timedelta(hours=1), grace_hours=24)
+    open_round("tech-renovation-award", name="已截止批次", opens_at=now - dt.timedelta(days=10),
+               closes_at=now - dt.timedelta(hours=1))
+    page = client.get(reverse("applying:round_list")).content.decode()
+    assert in_grace.name in page and "截止后补交期" in page
+    assert "已截止批次" not in page

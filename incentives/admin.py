@@ -110,8 +110,8 @@ class ClauseAdmin(ReadOnlyAdmin):
 
 @admin.register(Incentive)
 class IncentiveAdmin(ReadOnlyAdmin):
-    list_display = ["name", "kind", "beneficiary", "document", "clause"]
-    list_filter = ["kind", "beneficiary", "document__region_name", "document__is_current"]
+    list_display = ["name", "kind", "topic", "beneficiary", "document", "clause"]
+    list_filter = ["kind", "topic", "beneficiary", "document__region_name", "document__is_current"]
     search_fields = ["name", "summary", "key"]
     list_select_related = ["document", "clause"]
 

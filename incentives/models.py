@@ -182,6 +182,19 @@ class Incentive(models.Model):
         FEE_REDUCTION = "fee_reduction", _("费用减免")
         PRIORITY_SUPPORT = "priority_support", _("优先支持与服务")
 
+    class Topic(models.TextChoices):
+        """What an enterprise has or plans, as it would say it: the questionnaire asks by these."""
+        INVESTMENT = "investment", _("投资与技改")
+        TITLES = "titles", _("资质与称号")
+        INNOVATION = "innovation", _("研发与创新")
+        DIGITAL = "digital", _("数字化与智能化")
+        GREEN = "green", _("绿色与节能")
+        FINANCE = "finance", _("融资")
+        TALENT = "talent", _("人才")
+        MARKET = "market", _("市场、品牌与外贸")
+        GROWTH = "growth", _("上规、做大与上市")
+        OTHER = "other", _("其他")
+
     class Beneficiary(models.TextChoices):
         ENTERPRISE = "enterprise", _("企业")
         PARK = "park", _("园区")
@@ -198,6 +211,8 @@ class Incentive(models.Model):
     name_en = models.CharField(_("名称（英文）"), max_length=200, blank=True)
     kind = models.CharField(_("支持方式"), max_length=24, choices=Kind.choices)
     beneficiary = models.CharField(_("申请对象"), max_length=16, choices=Beneficiary.choices)
+    topic = models.CharField(_("主题"), max_length=16, choices=Topic.choices, default=Topic.OTHER,
+                             help_text=_("企业按主题选择要回答的问题；不是文件原文的内容"))
     summary = models.TextField(_("摘要"))
     eligibility = models.JSONField(_("申请条件"), null=True, blank=True)
     amount = models.JSONField(_("金额规则"), null=True, blank=True)

@@ -200,6 +200,7 @@ def _policy_load(data: PolicyData, *, by: str, dry_run: bool) -> LoadOutcome:
         Incentive(
             document=document, clause=by_number[raw["clause"]], position=i, key=raw["key"], name=raw["name"],
             name_en=raw.get("name_en", ""), kind=raw["kind"], beneficiary=raw["beneficiary"],
+            topic=raw.get("topic", Incentive.Topic.OTHER),
             summary=raw["summary"], eligibility=raw.get("eligibility"), amount=raw.get("amount"),
             window_from=_date((raw.get("window") or {}).get("from")),
             window_to=_date((raw.get("window") or {}).get("to")),

@@ -32,7 +32,7 @@ from ..models import (
     StaffMembership,
 )
 from ..services import review as services
-from ..services.notifications import action_label
+from ..services.notifications import action_label, notifications_email_again
 from ..services.review import ReviewError, staff_department_ids
 from ..storage import private_file_response
 from ..workflow import Status
@@ -411,11 +411,22 @@ class StaffMembershipAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["subject", "recipient", "kind", "created_at", "email", "email_sent_at", "read_at"]
+    list_display = ["subject", "recipient", "kind", "created_at", "email", "email_sent_at", "email_attempts",
+                    "read_at"]
     list_filter = ["kind", "email"]
     list_select_related = ["recipient"]
     readonly_fields = ["key", "recipient", "kind", "subject", "body", "url", "application", "email", "email_sent_at",
-                       "read_at"]
+                       "email_attempts", "email_retry_at", "email_error", "read_at"]
+    actions = ["email_again"]
+
+    def has_resend_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    @admin.action(description=gettext_lazy("重新发送所选的发送失败邮件"), permissions=["resend"])
+    def email_again(self, request, queryset):
+        count = notifications_email_again(ids=queryset.values_list("pk", flat=True))
+        self.message_user(request, _("已重新放入发送队列：%(n)d 条（只处理发送失败的通知）。") % {"n": count},
+                          messages.SUCCESS if count else messages.WARNING)
 
     def has_add_permission(self, request):
         return False

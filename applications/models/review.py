@@ -217,6 +217,7 @@ class Notification(models.Model):
         PENDING = "pending", _("待发送")
         SENT = "sent", _("已发送")
         SKIPPED = "skipped", _("不发送")
+        FAILED = "failed", _("发送失败")
 
     key = models.CharField(_("去重键"), max_length=200, unique=True,
                            help_text=_("同一事件对同一收件人只生成一条"))
@@ -231,6 +232,9 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     email = models.CharField(_("邮件"), max_length=8, choices=Email.choices, default=Email.PENDING)
     email_sent_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(_("发送失败次数"), default=0)
+    email_retry_at = models.DateTimeField(_("下次重试时间"), null=True, blank=True)
+    email_error = models.CharField(_("最近一次发送错误"), max_length=300, blank=True)
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()

@@ -8,16 +8,25 @@ once, whichever worker, retry or beat run gets to it. For the email itself this 
 of one message: a worker killed after the SMTP server accepted the mail but before the COMMIT leaves the row
 pending and the mail is sent again. We keep that window to one row (one transaction per row) rather than
 risk losing a mail by marking it sent before sending.
+
+Failures. When the mail server cannot be reached, no row is at fault: the drain stops, the row stays as it was
+and the task retries later. When the server refuses one message (a bad address, a rejected recipient), that row
+counts a failed attempt, waits (1 minute, 5, 30, 2 hours) and the drain goes on with the rows behind it; after
+NOTIFICATION_EMAIL_ATTEMPTS attempts it is marked failed, for an administrator to look at and send again. The
+inbox has the notification whatever happens to its email.
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import smtplib
 from typing import Iterable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import connection, transaction
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
@@ -144,8 +153,15 @@ def outbox_wake() -> None:
         logger.warning("outbox wake-up not queued (%s); the periodic drain will deliver", error)
 
 
+# Errors that say the mail server is out of reach, not that this message is wrong.
+SERVER_UNREACHABLE = (ConnectionError, TimeoutError, smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected,
+                      smtplib.SMTPHeloError, smtplib.SMTPAuthenticationError)
+RETRY_DELAYS = (dt.timedelta(minutes=1), dt.timedelta(minutes=5), dt.timedelta(minutes=30), dt.timedelta(hours=2))
+
+
 def _lock_next_pending():
-    rows = Notification.objects.filter(email=Notification.Email.PENDING).order_by("id")
+    rows = (Notification.objects.filter(email=Notification.Email.PENDING)
+            .filter(Q(email_retry_at__isnull=True) | Q(email_retry_at__lte=now())).order_by("id"))
     of = {"of": ("self",)} if connection.features.has_select_for_update_of else {}
     return rows.select_for_update(skip_locked=True, **of).select_related("recipient").first()
 
@@ -165,22 +181,60 @@ def send_mail(notification: Notification) -> None:
 
 
 def outbox_drain(*, limit: int = 500) -> int:
-    """Deliver up to `limit` pending rows, each claimed and marked in its own transaction; return how many."""
-    delivered = 0
-    while delivered < limit:
+    """Deliver up to `limit` pending rows, each claimed and marked in its own transaction; return how many.
+
+    A row the mail server refused counts towards `limit` but not towards the number returned.
+    """
+    delivered = claimed = 0
+    while claimed < limit:
+        claimed += 1
         with transaction.atomic():
             notification = _lock_next_pending()
             if notification is None:
                 break
             if _wants_email(notification):
-                send_mail(notification)
+                try:
+                    send_mail(notification)
+                except SERVER_UNREACHABLE:
+                    raise  # nothing is wrong with this row: stop here, the task retries the whole drain later
+                except Exception as error:  # noqa: BLE001 - the server refused this message; the rest go on
+                    _count_failure(notification, error)
+                    continue
                 notification.email = Notification.Email.SENT
                 notification.email_sent_at = now()
             else:
                 notification.email = Notification.Email.SKIPPED
-            notification.save(update_fields=["email", "email_sent_at"])
+            notification.email_retry_at = None
+            notification.save(update_fields=["email", "email_sent_at", "email_retry_at"])
         delivered += 1
     return delivered
+
+
+def _count_failure(notification: Notification, error: Exception) -> None:
+    """One more refused attempt: wait before the next one, or give up after the last and say so."""
+    notification.email_attempts += 1
+    notification.email_error = f"{type(error).__name__}: {error}"[:300]
+    if notification.email_attempts >= settings.NOTIFICATION_EMAIL_ATTEMPTS:
+        notification.email = Notification.Email.FAILED
+        notification.email_retry_at = None
+        logger.error("notification %s not emailed after %d attempts: %s", notification.key,
+                     notification.email_attempts, notification.email_error)
+    else:
+        delay = RETRY_DELAYS[min(notification.email_attempts, len(RETRY_DELAYS)) - 1]
+        notification.email_retry_at = now() + delay
+        logger.warning("notification %s refused (attempt %d), retried after %s: %s", notification.key,
+                       notification.email_attempts, delay, notification.email_error)
+    notification.save(update_fields=["email", "email_attempts", "email_error", "email_retry_at"])
+
+
+@transaction.atomic
+def notifications_email_again(*, ids: Iterable[int]) -> int:
+    """Put failed emails back in the outbox (after the address was corrected, say); return how many."""
+    count = Notification.objects.filter(pk__in=list(ids), email=Notification.Email.FAILED).update(
+        email=Notification.Email.PENDING, email_attempts=0, email_retry_at=None, email_error="")
+    if count:
+        transaction.on_commit(outbox_wake)
+    return count
 
 
 @transaction.atomic

@@ -184,6 +184,8 @@ LOGGING = {
 from celery.schedules import crontab  # noqa: E402
 
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# A notification email the mail server refuses is tried this many times, then marked failed for an administrator.
+NOTIFICATION_EMAIL_ATTEMPTS = env.int("PORTAL_NOTIFICATION_EMAIL_ATTEMPTS", default=5)
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="noreply@portal.example.cn")
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 # Time limit of every review step, in working days (Monday to Friday).

@@ -92,6 +92,84 @@ def test_a_drain_dying_mid_way_leaves_the_rest_for_the_next_one(application, rev
     assert len(sent) == len(set(sent)) == Notification.objects.filter(email="sent").count()
 
 
+def _refusing(real_send, refused: str):
+    """A mail backend that refuses one address, as an SMTP server answers 550 for an unknown mailbox."""
+    import smtplib
+
+    def send(notification):
+        if notification.recipient.email == refused:
+            raise smtplib.SMTPRecipientsRefused({refused: (550, b"5.1.1 mailbox unavailable")})
+        return real_send(notification)
+    return send
+
+
+def test_a_refused_address_waits_and_the_rows_behind_it_are_sent(application, reviewer, mailoutbox, monkeypatch):
+    from applications.services import notifications
+
+    review.application_accept(application_id=application.pk, by=reviewer)
+    other = SubmittedApplicationFactory()
+    other.created_by.email = "other@factory.example.cn"
+    other.created_by.save()
+    review.application_accept(application_id=other.pk, by=reviewer)
+    refused = "finance@factory.example.cn"
+    monkeypatch.setattr(notifications, "send_mail", _refusing(notifications.send_mail, refused))
+
+    outbox_drain()
+
+    assert refused not in [m.to[0] for m in mailoutbox]
+    assert {"gxj@bureau.example.cn", "other@factory.example.cn"} <= {m.to[0] for m in mailoutbox}
+    row = Notification.objects.get(recipient=application.created_by)
+    assert row.email == "pending" and row.email_attempts == 1 and "550" in row.email_error
+    assert row.email_retry_at > notifications.now()
+    assert outbox_drain() == 0  # not tried again before its time
+
+
+def test_after_the_last_attempt_the_email_is_marked_failed_and_an_administrator_sends_it_again(
+        application, reviewer, mailoutbox, monkeypatch, admin_client, settings, django_capture_on_commit_callbacks):
+    import datetime as dt
+
+    from applications.services import notifications
+
+    settings.NOTIFICATION_EMAIL_ATTEMPTS = 3
+    review.application_accept(application_id=application.pk, by=reviewer)
+    real_send, real_now = notifications.send_mail, notifications.now
+    monkeypatch.setattr(notifications, "send_mail", _refusing(real_send, "finance@factory.example.cn"))
+    later = real_now()
+    for _ in range(3):
+        monkeypatch.setattr(notifications, "now", lambda later=later: later)
+        outbox_drain()
+        later += dt.timedelta(hours=3)
+    row = Notification.objects.get(recipient=application.created_by)
+    assert row.email == "failed" and row.email_attempts == 3
+
+    changelist = admin_client.get(reverse("admin:applications_notification_changelist") + "?email=failed")
+    assert "发送失败" in changelist.content.decode()
+    monkeypatch.setattr(notifications, "send_mail", real_send)
+    monkeypatch.setattr(notifications, "now", real_now)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(reverse("admin:applications_notification_changelist"),
+                                     {"action": "email_again", "_selected_action": [row.pk]}, follow=True)
+    assert "已重新放入发送队列：1 条" in response.content.decode()
+    row.refresh_from_db()
+    assert row.email == "sent"  # the wake-up after commit drained it (eager in tests)
+    assert "finance@factory.example.cn" in [m.to[0] for m in mailoutbox]
+
+
+def test_a_mail_server_out_of_reach_stops_the_drain_without_counting_against_the_rows(
+        application, reviewer, mailoutbox, monkeypatch):
+    from applications.services import notifications
+
+    review.application_accept(application_id=application.pk, by=reviewer)
+
+    def unreachable(notification):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    monkeypatch.setattr(notifications, "send_mail", unreachable)
+    with pytest.raises(ConnectionRefusedError):
+        outbox_drain()
+    assert set(Notification.objects.values_list("email", "email_attempts")) == {("pending", 0)}
+
+
 def test_the_inbox_shows_my_notifications_only_and_marks_them_read(client, application, reviewer):
     review.application_accept(application_id=application.pk, by=reviewer)
     client.force_login(application.created_by)

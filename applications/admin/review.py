@@ -16,7 +16,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..forms_review import DecisionForm, ResolveObjectionForm
+from ..forms.review import DecisionForm, ResolveObjectionForm
 from ..models import (
     Application,
     ApplicationReview,

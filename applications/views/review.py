@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
-from .. import selectors_review
-from ..forms_review import ObjectionForm, PreferencesForm
+from ..selectors import review as selectors_review
+from ..forms.review import ObjectionForm, PreferencesForm
 from ..models import Notification, NotificationKind, NotificationPreference, Publicity, Round
 from ..services.notifications import notification_preferences_save, notifications_mark_read
 from ..services.review import ReviewError, objection_file, staff_department_ids

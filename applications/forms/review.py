@@ -6,7 +6,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import NotificationKind
+from ..models import NotificationKind
 
 
 class DecisionForm(forms.Form):

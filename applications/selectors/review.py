@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from incentives.models import Department
 
-from .models import Application, Payment, Publicity, ReviewStep, Round
-from .services.enterprises import now
+from ..models import Application, Payment, Publicity, ReviewStep, Round
+from ..services.enterprises import now
 
 
 def publicity_rounds() -> list[tuple[Round, list[Publicity]]]:

@@ -1,0 +1,91 @@
+"""A first visit in a real browser: 江门's expired document is said before any question; a 韶关 enterprise with a
+technical-renovation project and the 小巨人 title reaches a result in at most 15 questions and changes one answer."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .conftest import SCREENSHOTS
+
+pytestmark = pytest.mark.e2e
+
+KNOWS = {"is_manufacturing": "true", "is_industrial": "true", "above_designated_size": "true",
+         "project_is_tech_renovation": "true", "project_equipment_investment": "3000",
+         "project_fixed_asset_investment": "3500", "project_total_investment": "4000", "project_completed": "true",
+         "project_provincial_tech_renovation": "false", "title_national_little_giant": "true",
+         "title_provincial_specialized": "true", "holds_national_little_giant": "true",
+         "holds_provincial_specialized": "true", "shaoguan_specialized_sme_holder": "true"}
+
+
+def shoot(page, name: str) -> None:
+    """The page at desktop width, then at 390 px (a phone), back to desktop."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"first-visit-{name}-desktop.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(SCREENSHOTS / f"first-visit-{name}-390.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def choose_city(page, live_server, label: str) -> None:
+    page.goto(f"{live_server.url}/check/")
+    page.select_option('select[name="city"]', label=label)
+    page.click("#city-form [type=submit]")
+    page.wait_for_url(re.compile(r"/check/topics/"))
+
+
+def test_a_jiangmen_officer_sees_the_expired_document_before_any_question(page, live_server, catalogue):
+    page.goto(f"{live_server.url}/check/")
+    shoot(page, "start")
+    choose_city(page, live_server, "江门市")
+    documents = page.locator("#city-documents").inner_text()
+    assert "已失效（有效期至 2025-12-31）" in documents
+    assert "没有现行有效" in page.locator("#none-in-force").inner_text()
+    assert page.locator("#compare-cities").is_visible()
+    assert page.locator("#step-form").count() == 0 and page.locator("#topics-form").count() == 0
+    page.click("#as-written")
+    assert page.locator("#topics-form").is_visible()
+
+
+def test_a_shaoguan_officer_reaches_a_result_in_15_questions_and_changes_an_answer(page, live_server, catalogue):
+    choose_city(page, live_server, "韶关市")
+    assert "现行有效" in page.locator("#city-documents").inner_text()
+    shoot(page, "topics")
+    page.check('#topics-form input[value="investment"]')
+    page.check('#topics-form input[value="titles"]')
+    page.click("#topics-next")
+    page.wait_for_url(re.compile(r"/check/step/"))
+    shoot(page, "step")
+    asked = 0
+    for _ in range(15):
+        if "/check/results/" in page.url:
+            break
+        names = sorted(set(page.eval_on_selector_all(
+            "#step-form [name]", "els => els.map(e => e.name)")) - {"csrfmiddlewaretoken", "next", "finish"})
+        asked += len(names)
+        for name in names:
+            value = KNOWS.get(name, "")
+            radio = page.locator(f'#step-form input[name="{name}"][value="{value or "false"}"]')
+            if radio.count():
+                radio.check()
+            elif value and page.locator(f'#step-form input[name="{name}"]').count():
+                page.fill(f'#step-form input[name="{name}"]', value)
+        page.click("#next")
+        page.wait_for_load_state()
+    page.wait_for_url(re.compile(r"/check/results/"))
+    assert asked <= 15
+    before = page.locator("#best-total").inner_text()
+    assert "500" in before   # 100 (小巨人) + 50 (技改, capped) + 300 (专精特新 project) + 50 (省专精特新)
+    block = page.locator("#answers-given")
+    block.scroll_into_view_if_needed()
+    shoot(page, "answers")
+    block.locator("#answer-project_total_investment a").click()
+    page.fill('input[name="project_total_investment"]', "-1")
+    page.click("#save-answer")
+    assert "不能为负数" in page.locator("#answer-form").inner_text()
+    page.fill('input[name="project_total_investment"]', "1000")
+    page.click("#save-answer")
+    page.wait_for_url(re.compile(r"/check/results/#answer-project_total_investment"))
+    assert "1000" in page.locator("#answer-project_total_investment").inner_text()
+    after = page.locator("#best-total").inner_text()
+    assert after != before and "400" in after   # the project's 20% is now 200万元 instead of 300

@@ -111,7 +111,8 @@ def _stake_label(stake) -> str:
 
 
 class TopicsForm(forms.Form):
-    topics = forms.MultipleChoiceField(label=_("贵企业有或计划做的事（可多选）"), widget=forms.CheckboxSelectMultiple,
+    topics = forms.MultipleChoiceField(label=_("贵企业有或计划做的事（可多选）"),
+                                       widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input mt-1"}),
                                        error_messages={"required": _("请至少选择一项；不确定的，可以都选上。")})
 
     def __init__(self, *args, stakes, **kwargs):

@@ -18,12 +18,16 @@ KNOWS = {"is_manufacturing": "true", "is_industrial": "true", "above_designated_
          "holds_provincial_specialized": "true", "shaoguan_specialized_sme_holder": "true"}
 
 
-def shoot(page, name: str) -> None:
-    """The page at desktop width, then at 390 px (a phone), back to desktop."""
+def shoot(page, name: str, selector: str | None = None) -> None:
+    """The page (or one element of it) at desktop width, then at 390 px (a phone), back to desktop."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"first-visit-{name}-desktop.png"), full_page=True)
-    page.set_viewport_size({"width": 390, "height": 844})
-    page.screenshot(path=str(SCREENSHOTS / f"first-visit-{name}-390.png"), full_page=True)
+    for width, height, suffix in ((1280, 900, "desktop"), (390, 844, "390")):
+        page.set_viewport_size({"width": width, "height": height})
+        path = str(SCREENSHOTS / f"first-visit-{name}-{suffix}.png")
+        if selector:
+            page.locator(selector).screenshot(path=path)
+        else:
+            page.screenshot(path=path, full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
@@ -43,6 +47,7 @@ def test_a_jiangmen_officer_sees_the_expired_document_before_any_question(page, 
     assert "没有现行有效" in page.locator("#none-in-force").inner_text()
     assert page.locator("#compare-cities").is_visible()
     assert page.locator("#step-form").count() == 0 and page.locator("#topics-form").count() == 0
+    shoot(page, "expired")
     page.click("#as-written")
     assert page.locator("#topics-form").is_visible()
 
@@ -77,8 +82,7 @@ def test_a_shaoguan_officer_reaches_a_result_in_15_questions_and_changes_an_answ
     before = page.locator("#best-total").inner_text()
     assert "500" in before   # 100 (小巨人) + 50 (技改, capped) + 300 (专精特新 project) + 50 (省专精特新)
     block = page.locator("#answers-given")
-    block.scroll_into_view_if_needed()
-    shoot(page, "answers")
+    shoot(page, "answers", "#answers-given")
     block.locator("#answer-project_total_investment a").click()
     page.fill('input[name="project_total_investment"]', "-1")
     page.click("#save-answer")

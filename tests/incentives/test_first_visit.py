@@ -231,3 +231,20 @@ def test_saved_answers_are_reused_only_when_chosen(client, catalogue, applicant)
     assert client.session["questionnaire"]["answers"] == {"city": "jiangmen"}
     client.post(reverse("incentives:check_start"), {"city": "jiangmen", "saved": "reuse"})
     assert client.session["questionnaire"]["answers"]["project_is_tech_renovation"] is True
+
+
+def test_the_questions_deciding_no_amount_come_only_when_asked_for(client, catalogue):
+    asked = walk(client, "shaoguan", ["investment", "titles"], TECH_RENOVATION_LITTLE_GIANT)
+    assert "shaoguan_rebuild_original_site" not in asked   # 免补缴出让金: the text names no amount
+    html = client.get(reverse("incentives:check_results")).content.decode()
+    more = reverse("incentives:check_step") + "?unstated=1"
+    assert more.replace("&", "&amp;") in html
+    extra = []
+    for _ in range(10):
+        response = client.get(more)
+        if response.status_code == 302:
+            break
+        fields = list(response.context["form"].fields)
+        extra.extend(fields)
+        assert client.post(more, {key: "" for key in fields})["Location"] == more
+    assert "shaoguan_rebuild_original_site" in extra and not set(extra) & set(asked)

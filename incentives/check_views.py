@@ -48,8 +48,8 @@ class CityForm(forms.Form):
         if not has_saved:  # nothing to reuse, nothing to confirm
             del self.fields["saved"]
         self.helper = FormHelper()
-        self.helper.form_id = "city-form"
-        self.helper.add_input(Submit("", _("下一步：看看该市的政策"), css_class="btn-primary"))
+        # the form tag and its button are the template's: a helper's form id is repeated on radio groups
+        self.helper.form_tag = False
 
 
 class CheckStartView(FormView):

@@ -93,3 +93,29 @@ def test_a_shaoguan_officer_reaches_a_result_in_15_questions_and_changes_an_answ
     assert "1000" in page.locator("#answer-project_total_investment").inner_text()
     after = page.locator("#best-total").inner_text()
     assert after != before and "400" in after   # the project's 20% is now 200万元 instead of 300
+
+
+def test_a_signed_in_officer_confirms_the_saved_answers_before_they_are_used(page, live_server, catalogue):
+    from applications.services import enterprise_answers_save
+    from tests.factories import MembershipFactory
+
+    member = MembershipFactory(enterprise__city="shaoguan", enterprise__name="韶关示例机械有限公司")
+    enterprise_answers_save(enterprise_id=member.enterprise.pk, by=member.user,
+                            answers={"city": "shaoguan", "is_manufacturing": True, "title_national_little_giant": True,
+                                     "project_equipment_investment": "3000"})
+    page.goto(f"{live_server.url}/accounts/login/?next=/check/")
+    page.fill('#login-form [name="username"]', member.user.username)
+    page.fill('#login-form [name="password"]', "pw-for-tests-only")
+    page.click("#login-form [type=submit]")
+    page.wait_for_url(re.compile(r"/check/$"))
+    card = page.locator("#saved-answers").inner_text()
+    assert "上次保存于" in card and "共 3 项" in card
+    page.click("#saved-answers summary")
+    assert "3000" in page.locator("#saved-answer-list").inner_text()
+    shoot(page, "start-saved")
+    page.click("#city-form [type=submit]")   # neither reused nor refused yet: asked to choose
+    assert "请选择是否沿用已有的回答" in page.locator("#city-form").inner_text()
+    page.check('#city-form input[name="saved"][value="reuse"]')
+    page.click("#city-form [type=submit]")
+    page.wait_for_url(re.compile(r"/check/topics/"))
+    assert "现行有效" in page.locator("#city-documents").inner_text()

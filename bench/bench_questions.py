@@ -100,18 +100,20 @@ def run_profile(client, city: str, profile: dict, *, limit: int = 60) -> dict:
     offered = [value for value, _label in topics_page.context["form"].fields["topics"].choices]
     topics = [t for t in profile["topics"] if t in offered]
     if not topics:
-        return {"asked": [], "topics": [], "total": None, "as_written": None, "unstated": []}
+        return {"asked": [], "steps": 0, "topics": [], "total": None, "as_written": None, "unstated": []}
     client.post(reverse("incentives:check_topics"), {"topics": topics})
     asked: list[str] = []
+    steps = 0
     for _ in range(limit):
         response = client.get(reverse("incentives:check_step"))
         if response.status_code == 302:
             break
         fields = list(response.context["form"].fields)
         asked.extend(fields)
+        steps += 1
         client.post(reverse("incentives:check_step"), {key: answer(key, profile) for key in fields})
     results = client.get(reverse("incentives:check_results")).context
-    outcome = {"asked": asked, "topics": topics, "total": results["combination"].total,
+    outcome = {"asked": asked, "steps": steps, "topics": topics, "total": results["combination"].total,
                "as_written": results["combination_as_written"].total}
     # then the questions that only decide support without a stated amount, which the results page offers
     unstated: list[str] = []
@@ -136,7 +138,7 @@ def main() -> None:
 
     from incentives.rules.figures import format_money
 
-    print(f"{'city':<10} {'profile':<14} {'topics':<20} {'questions':>9} {'best in force':>13} {'as written':>10}"
+    print(f"{'city':<10} {'profile':<14} {'topics':<20} {'questions':>9} {'steps':>5} {'best in force':>13} {'as written':>10}"
           f" {'+ without a figure':>18}")
     for city in args.cities:
         for name, profile in PROFILES.items():
@@ -144,7 +146,7 @@ def main() -> None:
             total = "—" if outcome["total"] is None else format_money(outcome["total"]) + "万元"
             written = "—" if outcome["as_written"] is None else format_money(outcome["as_written"]) + "万元"
             print(f"{city:<10} {name:<14} {','.join(outcome['topics']) or '(none offered)':<20} "
-                  f"{len(outcome['asked']):>9} {total:>13} {written:>10} {len(outcome['unstated']):>18}")
+                  f"{len(outcome['asked']):>9} {outcome['steps']:>5} {total:>13} {written:>10} {len(outcome['unstated']):>18}")
             if args.verbose:
                 print("    " + ", ".join(f"{k}={answer(k, profile) or '?'}" for k in outcome["asked"]))
                 if outcome["unstated"]:

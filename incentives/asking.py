@@ -112,16 +112,16 @@ def plan(evaluation, topics_by_key: dict[str, str], topics: Sequence[str] | None
 
 
 def next_step(pending: Sequence[Pending], size: int) -> list[str]:
-    """The questions of the next step: the heaviest facts, up to the first one every result of which already has a
-    question in this step (its answer may make it moot: 否 to "a technical-renovation project?" and the project's
-    figures need not be asked); that one and the lighter ones wait for the next step."""
+    """The questions of the next step: the heaviest facts, leaving for a later step a fact every result of which
+    already has a question in this one (its answer may make it moot: 否 to "a technical-renovation project?" and
+    the project's figures need not be asked)."""
     chosen: list[str] = []
     covered: set[str] = set()
     for fact in pending:
         if len(chosen) >= size:
             break
         if chosen and fact.needed_by <= covered:
-            break   # never a lighter question before this one: the step ends here
+            continue
         chosen.append(fact.key)
         covered |= fact.needed_by
     return chosen

@@ -10,53 +10,160 @@ from crispy_forms.layout import Submit
 from crispy_forms.utils import render_crispy_form
 from django import forms
 from django.core.cache import cache
+from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
-from applications.selectors import enterprise_of, open_rounds_by_incentive
+from applications.selectors import enterprise_answers, enterprise_of, open_rounds_by_incentive
 from applications.services import now
 from applications.services import enterprise_answers_save
 
-from .eligibility import evaluate_enterprise, today
-from .models import Fact
+from .asking import incentive_topics, next_step, plan, topic_stakes
+from .eligibility import current_documents, evaluate_enterprise, today
+from .models import Fact, Incentive, PolicyDocument
 from .questionnaire import QUESTIONS_PER_STEP, State, StepForm, typed_answers
+from .rules.figures import format_money
 from .rules.combine import best_total
-from .rules.evaluate import evaluate, pending_facts
+from .rules.evaluate import evaluate
 from .selectors import CatalogueState, catalogue_state, facts_by_key, known_fact_specs
 from .widgets import Select, SelectMultiple
 
 
+REUSE, FRESH = "reuse", "fresh"
+
+
 class CityForm(forms.Form):
     city = forms.ChoiceField(label=_("企业注册地（所在城市）"), widget=Select)
+    saved = forms.ChoiceField(label=_("已有的回答"), widget=forms.RadioSelect,
+                              choices=[(REUSE, _("沿用并核对")), (FRESH, _("不用，重新回答"))],
+                              error_messages={"required": _("请选择是否沿用已有的回答。")})
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, has_saved: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         city = facts_by_key({"city"}, state=catalogue_state()).get("city")
         self.fields["city"].choices = [("", "—")] + [(c["value"], c["label"]) for c in (city.choices if city else [])]
+        if not has_saved:  # nothing to reuse, nothing to confirm
+            del self.fields["saved"]
         self.helper = FormHelper()
-        self.helper.form_id = "city-form"
-        self.helper.add_input(Submit("", _("开始"), css_class="btn-primary"))
+        # the form tag and its button are the template's: a helper's form id is repeated on radio groups
+        self.helper.form_tag = False
 
 
 class CheckStartView(FormView):
+    """Choose the city; answers saved before (the enterprise's, or this visit's) are shown and must be confirmed."""
+
     template_name = "incentives/check_start.html"
     form_class = CityForm
 
     def dispatch(self, request, *args, **kwargs):
         self.enterprise = enterprise_of(request.user)
+        self.state = State(request.session)
+        if self.enterprise is not None and self.enterprise.answers:
+            self.saved = {k: v for k, v in self.enterprise.answers.items() if k != "city"}
+        else:
+            self.saved = {k: v for k, v in self.state.answers.items() if k != "city"}
         return super().dispatch(request, *args, **kwargs)
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "has_saved": bool(self.saved)}
+
     def get_initial(self):
+        if self.state.city:
+            return {"city": self.state.city}
         return {"city": self.enterprise.city} if self.enterprise else {}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(enterprise=self.enterprise, **kwargs)
+        saved_rows = []
+        if self.saved and self.enterprise is not None and self.enterprise.answers:
+            saved_rows = [row for row in enterprise_answers(self.enterprise) if row.key != "city"]
+        elif self.saved:
+            facts = facts_by_key(set(self.saved))
+            saved_rows = [{"question": facts[k].label, "shown": _shown(facts[k], v)}
+                          for k, v in self.saved.items() if k in facts]
+        return super().get_context_data(enterprise=self.enterprise, saved=self.saved, saved_rows=saved_rows,
+                                        saved_from_enterprise=bool(self.enterprise and self.enterprise.answers),
+                                        **kwargs)
 
     def form_valid(self, form):
-        saved = self.enterprise.answers if self.enterprise else None
-        State(self.request.session).start(form.cleaned_data["city"], saved=saved)
+        reuse = form.cleaned_data.get("saved") == REUSE
+        self.state.start(form.cleaned_data["city"], saved=self.saved if reuse else {})
+        return redirect("incentives:check_topics")
+
+
+def _document_rows(city: str, on) -> list[dict]:
+    """The city's current documents with their status on the day, those in force first."""
+    rows = []
+    for document in current_documents(regions=[city]):
+        status = document.status_on(on)
+        rows.append({"document": document, "status": status,
+                     "url": reverse("incentives:document_detail", args=[document.key])})
+    rows.sort(key=lambda row: (row["status"] != PolicyDocument.Status.IN_FORCE, row["document"].title))
+    return rows
+
+
+def _stake_label(stake) -> str:
+    if stake.maximum is None:
+        return str(_("金额未定"))
+    return str(_("最高 %(amount)s 万元") % {"amount": format_money(stake.maximum)})
+
+
+class TopicsForm(forms.Form):
+    topics = forms.MultipleChoiceField(label=_("贵企业有或计划做的事（可多选）"),
+                                       widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input mt-1"}),
+                                       error_messages={"required": _("请至少选择一项；不确定的，可以都选上。")})
+
+    def __init__(self, *args, stakes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stakes = stakes
+        self.fields["topics"].choices = [(stake.value, stake.label) for stake in stakes]
+
+
+class CheckTopicsView(FormView):
+    """Before the first question: the city's documents and whether they are in force, then what the enterprise
+    has or plans (the topics the city has incentives for, each with the money at stake)."""
+
+    template_name = "incentives/check_topics.html"
+    form_class = TopicsForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.state = State(request.session)
+        if not self.state.city:
+            return redirect("incentives:check_start")
+        self.catalogue = catalogue_state()
+        self.specs = known_fact_specs(self.catalogue)
+        self.evaluation = _evaluation(self.state, self.specs, explain=False)
+        self.stakes = topic_stakes(self.evaluation, incentive_topics(self.catalogue))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "stakes": self.stakes}
+
+    def get_initial(self):
+        return {"topics": self.state.topics or []}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        on = self.evaluation.on
+        documents = _document_rows(self.state.city, on)
+        in_force = [row for row in documents if row["status"] == PolicyDocument.Status.IN_FORCE]
+        form = context["form"]
+        city = facts_by_key({"city"}, state=self.catalogue).get("city")
+        context.update(
+            city=city.choice_label(self.state.city) if city else self.state.city, documents=documents,
+            in_force=in_force, today=on,
+            # where nothing is in force, the topics wait until the enterprise asks for an estimate as written
+            show_topics=bool(self.stakes) and (bool(in_force) or "as_written" in self.request.GET
+                                               or form.is_bound),
+            topic_rows=[(field, stake, _stake_label(stake))
+                        for field, stake in zip(form["topics"], self.stakes)],
+        )
+        return context
+
+    def form_valid(self, form):
+        self.state.choose_topics(form.cleaned_data["topics"])
         return redirect("incentives:check_step")
 
 
@@ -77,28 +184,29 @@ class CheckStepView(TemplateView):
             return redirect("incentives:check_start")
         if request.method == "POST" and "back" in request.POST:  # the answers on this step are not kept
             self.state.back()
-            return redirect("incentives:check_step")
+            return redirect(request.get_full_path())
         self.catalogue = catalogue_state()
         self.specs = known_fact_specs(self.catalogue)
         self.evaluation = None
+        # ?unstated=1: also the questions that only decide support without a stated amount (a link of the results)
+        self.unstated = request.GET.get("unstated") == "1"
         return super().dispatch(request, *args, **kwargs)
 
+    def _here(self) -> str:
+        return reverse("incentives:check_step") + ("?unstated=1" if self.unstated else "")
+
     def _plan(self) -> list[str]:
-        """Evaluate the city (once, without reasons) and choose this step's questions; [] when nothing is left."""
+        """Evaluate the city (once, without reasons) and choose this step's questions; [] when nothing is left.
+
+        Only what the incentives of the chosen topics need, the facts deciding the most money first (see
+        incentives.asking); the conditions are judged as written, whatever the documents' dates.
+        """
         self.evaluation = _evaluation(self.state, self.specs, explain=False)
-        # ask what the conditions still need, whatever the documents' dates: an expired or draft
-        # document's verdict is still worth knowing, and the results page says which are open
-        as_written = [replace(r, status=r.rule_status) for r in self.evaluation.results]
-        counts = dict(pending_facts(list(self.evaluation.rules.values()), as_written))
-        for result in as_written:  # the facts an amount still needs matter too, once the incentive may apply
-            if result.status != "not_eligible":
-                for key in result.amount.missing:
-                    counts[key] = counts.get(key, 0) + 1
-        pending = sorted(((key, n) for key, n in counts.items() if key not in self.state.asked),
-                         key=lambda item: -item[1])
+        pending = plan(self.evaluation, incentive_topics(self.catalogue), self.state.topics, self.state.asked,
+                       unstated=self.unstated)
         self.pending = pending
         keys = [key for key in self.state.current if key not in self.state.asked] or \
-               [key for key, _ in pending[:QUESTIONS_PER_STEP]]
+               next_step(pending, QUESTIONS_PER_STEP)
         self._ask(keys)
         return keys
 
@@ -127,8 +235,11 @@ class CheckStepView(TemplateView):
             context["form_html"] = cache.get_or_set(key, lambda: render_crispy_form(form), STEP_FORM_SECONDS)
         answered = len(self.state.asked)
         remaining = len(self.pending)
+        labels = dict(Incentive.Topic.choices)
         context.update(form=form, progress=int(100 * answered / max(answered + remaining, 1)),
                        answered=answered, remaining=remaining, can_go_back=len(self.state.steps) > 1,
+                       answered_questions=len([key for key in self.state.asked if key != "city"]),
+                       topic_labels=[str(labels.get(t, t)) for t in self.state.topics or []],
                        counts=self._counts())
         return context
 
@@ -156,7 +267,62 @@ class CheckStepView(TemplateView):
             enterprise_answers_save(enterprise_id=enterprise.pk, answers=self.state.answers, by=request.user)
         if "finish" in request.POST:
             return redirect("incentives:check_results")
-        return redirect("incentives:check_step")
+        return redirect(self._here())
+
+
+class CheckAnswerView(TemplateView):
+    """One answer changed from the results page: the question alone, then back to the results at that answer."""
+
+    template_name = "incentives/check_answer.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.state = State(request.session)
+        if not self.state.city:
+            return redirect("incentives:check_start")
+        key = kwargs["key"]
+        if key == "city":  # another city is another questionnaire
+            return redirect("incentives:check_start")
+        catalogue = catalogue_state()
+        self.specs = known_fact_specs(catalogue)
+        self.fact = facts_by_key({key}, state=catalogue).get(key)
+        if self.fact is None or key not in self.specs:
+            raise Http404("no such question")
+        return super().dispatch(request, *args, **kwargs)
+
+    def form(self, data=None) -> StepForm:
+        return StepForm(data, facts=[self.fact], specs=self.specs, initial_answers=self.state.answers)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", self.form())
+        context.update(fact=self.fact, back=reverse("incentives:check_results") + f"#answer-{self.fact.key}")
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = self.form(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        self.state.change(self.fact.key, form.values.get(self.fact.key))
+        enterprise = enterprise_of(request.user)
+        if enterprise is not None:
+            enterprise_answers_save(enterprise_id=enterprise.pk, answers=self.state.answers, by=request.user)
+        return redirect(reverse("incentives:check_results") + f"#answer-{self.fact.key}")
+
+
+class CheckRestartView(TemplateView):
+    """重新开始: the page asks for confirmation; only its POST clears this visit's answers."""
+
+    template_name = "incentives/check_restart.html"
+
+    def get_context_data(self, **kwargs):
+        state = State(self.request.session)
+        enterprise = enterprise_of(self.request.user)
+        return super().get_context_data(answered=len([k for k in state.answers if k != "city"]),
+                                        enterprise=enterprise, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        State(request.session).clear()
+        return redirect("incentives:check_start")
 
 
 def _shown(fact: Fact, value: object) -> str:

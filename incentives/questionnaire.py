@@ -24,10 +24,13 @@ class State:
         self.asked: list[str] = list(data.get("asked", []))
         self.steps: list[list[str]] = [list(s) for s in data.get("steps", [])]
         self.current: list[str] = list(data.get("current", []))
+        # the topics the enterprise ticked (what it has or plans); None: not chosen yet, so every topic
+        topics = data.get("topics")
+        self.topics: list[str] | None = list(topics) if topics is not None else None
 
     def save(self) -> None:
         self.session[SESSION_KEY] = {"answers": self.answers, "asked": self.asked, "steps": self.steps,
-                                     "current": self.current}
+                                     "current": self.current, "topics": self.topics}
 
     @property
     def city(self) -> str | None:
@@ -38,16 +41,38 @@ class State:
         previous = saved if saved is not None else self.answers
         self.answers = {**{k: v for k, v in previous.items() if k != "city"}, "city": city}
         self.asked, self.steps, self.current = ["city"], [["city"]], []
+        self.topics = None
         self.save()
+
+    def choose_topics(self, topics: list[str]) -> None:
+        """Ask by these topics from now on; what was asked for others stays asked."""
+        self.topics = list(topics)
+        self.current = []
+        self.save()
+
+    def change(self, key: str, value: object) -> None:
+        """One answer changed from the results page: recorded as asked, the steps taken left as they are."""
+        self._put(key, value)
+        if key not in self.asked:
+            self.asked.append(key)
+        self.current = [k for k in self.current if k != key]
+        self.save()
+
+    def clear(self) -> None:
+        """Begin again: no answers, no city, no topics."""
+        self.answers, self.asked, self.steps, self.current, self.topics = {}, [], [], [], None
+        self.save()
+
+    def _put(self, key: str, value: object) -> None:
+        if value is None:
+            self.answers.pop(key, None)
+        else:
+            self.answers[key] = (value if isinstance(value, (bool, str))
+                                 else "；".join(map(str, value)) if isinstance(value, tuple) else str(value))
 
     def record(self, keys: list[str], values: dict[str, object]) -> None:
         for key in keys:
-            value = values.get(key)
-            if value is None:
-                self.answers.pop(key, None)
-            else:
-                self.answers[key] = (value if isinstance(value, (bool, str))
-                                     else "；".join(map(str, value)) if isinstance(value, tuple) else str(value))
+            self._put(key, values.get(key))
             if key not in self.asked:
                 self.asked.append(key)
         self.steps.append(keys)

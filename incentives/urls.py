@@ -31,7 +31,10 @@ urlpatterns = [
     path("policies/<slug:document>/v<version:version>/incentives/<slug:key>/", views.IncentiveDetailView.as_view(),
          name="incentive_version"),
     path("check/", check_views.CheckStartView.as_view(), name="check_start"),
+    path("check/topics/", check_views.CheckTopicsView.as_view(), name="check_topics"),
     path("check/step/", check_views.CheckStepView.as_view(), name="check_step"),
+    path("check/answers/<slug:key>/", check_views.CheckAnswerView.as_view(), name="check_answer"),
+    path("check/restart/", check_views.CheckRestartView.as_view(), name="check_restart"),
     path("check/results/", check_views.CheckResultsView.as_view(), name="check_results"),
     path("check/compare/", check_views.CompareView.as_view(), name="check_compare"),
 ]

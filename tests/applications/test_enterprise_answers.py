@@ -36,9 +36,9 @@ def test_saved_answers_are_reused_and_not_asked_again(client, catalogue, applica
     enterprise.save()
     client.force_login(applicant)
     start = client.get(reverse("incentives:check_start"))
-    assert "将沿用" in start.content.decode()
+    assert "上次保存于" in start.content.decode()  # shown, and reused only once confirmed
     assert start.context["form"].initial["city"] == "jiangmen"
-    client.post(reverse("incentives:check_start"), {"city": "jiangmen"})
+    client.post(reverse("incentives:check_start"), {"city": "jiangmen", "saved": "reuse"})
     fields = first_step_fields(client)
     assert "is_manufacturing" not in fields and "project_is_tech_renovation" not in fields
 

@@ -28,6 +28,9 @@ def check_shaoguan(page, live_server) -> None:
     page.goto(f"{live_server.url}/check/")
     page.select_option('select[name="city"]', label="韶关市")
     page.click("#city-form [type=submit]")
+    page.wait_for_url(re.compile(r"/check/topics/"))
+    page.check('#topics-form input[value="titles"]')
+    page.click("#topics-next")
     for _ in range(40):
         if "/check/results/" in page.url:
             break

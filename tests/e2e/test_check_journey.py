@@ -24,9 +24,16 @@ def answer_until_results(page, answers: dict[str, str], steps: int = 40) -> None
 
 
 def start(page, live_server, city_label: str) -> None:
+    """Choose the city, then every topic (where nothing is in force, after asking for the estimate as written)."""
     page.goto(f"{live_server.url}/check/")
     page.select_option('select[name="city"]', label=city_label)
     page.click("#city-form [type=submit]")
+    page.wait_for_url(re.compile(r"/check/topics/"))
+    if page.locator("#as-written").count():
+        page.click("#as-written")
+    for box in page.locator('#topics-form input[name="topics"]').all():
+        box.check()
+    page.click("#topics-next")
     page.wait_for_url(re.compile(r"/check/step/"))
 
 

@@ -6,14 +6,17 @@ templates). The views hand the templates lazy objects: on a cached page nothing 
 """
 from __future__ import annotations
 
+import hashlib
+
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, cached_property
+from django.utils.translation import gettext
 from django.views.generic import TemplateView
 
 from . import selectors
-from .forms import LibraryFilterForm
+from .library import MAX_QUERY, LibraryForm, LibraryQuery, read_query
 from .models import Incentive, PolicyDocument
 from .presenters import present_incentive, present_incentives
 
@@ -55,40 +58,49 @@ class HomeView(CataloguePage):
 
 
 class _Listing:
-    """The library's list for a request's parameters: worked out only when the page is not kept."""
+    """The library's list for a request: worked out only when the page is not kept."""
 
     paginate_by = 20
 
-    def __init__(self, request, state):
-        self.request, self.state = request, state
+    def __init__(self, query: LibraryQuery, state):
+        self.query, self.state = query, state
 
     @cached_property
-    def form(self) -> LibraryFilterForm:
-        return LibraryFilterForm(self.request.GET or None, options=selectors.filter_options(self.state))
-
-    @cached_property
-    def query(self) -> str:
-        return self.form.filters().get("q", "")
+    def form(self) -> LibraryForm:
+        return LibraryForm(self.query, options=selectors.filter_options(self.state))
 
     @cached_property
     def paginator(self) -> Paginator:
-        return Paginator(selectors.document_list(**self.form.filters()), self.paginate_by)
+        return Paginator(selectors.document_list(**self.query.filters(), state=self.state), self.paginate_by)
 
     @cached_property
     def page(self):
-        return self.paginator.get_page(self.request.GET.get("page"))
+        return self.paginator.get_page(self.query.page)
 
     @cached_property
     def documents(self) -> list[PolicyDocument]:
         return list(self.page.object_list)
 
     @cached_property
-    def page_links(self) -> list:
-        return list(self.paginator.get_elided_page_range(self.page.number, on_each_side=2, on_ends=1))
+    def page_links(self) -> list[tuple[object, str]]:
+        """(page number or the ellipsis, its address); the address keeps the search and filters."""
+        return [(n, "" if n == self.paginator.ELLIPSIS else "?" + self.query.parameters(page=n))
+                for n in self.paginator.get_elided_page_range(self.page.number, on_each_side=2, on_ends=1)]
+
+    @cached_property
+    def previous_link(self) -> str:
+        return "?" + self.query.parameters(page=self.page.previous_page_number()) if self.page.has_previous() else ""
+
+    @cached_property
+    def next_link(self) -> str:
+        return "?" + self.query.parameters(page=self.page.next_page_number()) if self.page.has_next() else ""
 
     @cached_property
     def hits(self) -> dict:
-        return selectors.clause_matches(q=self.query, documents=self.documents)
+        filters = self.query.filters()
+        for name in ("region", "status", "department"):
+            filters.pop(name)
+        return selectors.library_hits(documents=self.documents, state=self.state, **filters)
 
 
 class DocumentListView(CataloguePage):
@@ -96,13 +108,21 @@ class DocumentListView(CataloguePage):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        listing = _Listing(self.request, self.state)
+        query = read_query(self.request.GET, options=selectors.filter_options(self.state))
+        listing = _Listing(query, self.state)
         context.update({name: SimpleLazyObject(lambda name=name: getattr(listing, name))
-                        for name in ("form", "query", "paginator", "documents", "page_links", "hits")})
+                        for name in ("form", "paginator", "documents", "page_links", "hits")})
+        key = query.key
+        if query.open:   # which rounds are open changes with the clock and the rounds, not the catalogue
+            key += "|" + hashlib.sha1(repr(selectors.open_rounds_token()).encode()).hexdigest()[:12]
+        notes = list(query.errors)
+        if query.shortened:
+            notes.insert(0, gettext("搜索词过长，已截取为前 %(n)s 个字。") % {"n": MAX_QUERY})
         context.update(
+            query=query, listing_key=key, notes=notes,
             page_obj=SimpleLazyObject(lambda: listing.page),
-            # the fragment shows the form as submitted and links to other pages with the same parameters
-            parameters=self.request.GET.urlencode(),
+            previous_link=SimpleLazyObject(lambda: listing.previous_link),
+            next_link=SimpleLazyObject(lambda: listing.next_link),
         )
         return context
 

@@ -34,7 +34,7 @@ def test_search_finds_chinese_words_in_clause_text(client, catalogue):
     assert "jiangmen-2023-manufacturing" in [d.key for d in documents]
     hits = response.context["hits"]
     jiangmen = next(d for d in documents if d.key == "jiangmen-2023-manufacturing")
-    assert any("新设备购置额" in clause.text for clause in hits[jiangmen.pk])
+    assert any("新设备购置额" in clause.text for clause in hits[jiangmen.pk].clauses)
 
 
 def test_a_search_that_matches_nothing_says_so(client, catalogue):

@@ -28,6 +28,7 @@ AMOUNT_LIMIT = Decimal("1000000")   # 万元 (100亿元): no incentive offers mo
 ENTERPRISE_CAPS = {"award", "project", "enterprise", "year", "enterprise_year"}
 
 _SPACE = re.compile(r"\s+")   # includes the ideographic space U+3000
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")   # never typed; PostgreSQL refuses NUL
 
 
 def search_words(q: str) -> list[str]:
@@ -172,7 +173,7 @@ def read_query(data, *, options: dict[str, list[tuple[str, str]]]) -> LibraryQue
     """The request's parameters as a LibraryQuery; whatever cannot be used is dropped, never an error page."""
     def single(name: str) -> str:
         value = data.get(name, "")
-        return value.strip() if isinstance(value, str) else ""
+        return _CONTROL.sub("", value).strip() if isinstance(value, str) else ""
 
     def choice(name: str, choices: list[tuple[str, str]]) -> str:
         value = single(name)

@@ -194,7 +194,7 @@ WEIGHT_TITLE, WEIGHT_SUMMARY, WEIGHT_TEXT = 3, 2, 1
 
 def _relevance(words: list[str]):
     """A document's score for the words: for each word, where it is found best (see the weights)."""
-    total = Value(0)
+    total = Value(0, output_field=IntegerField())
     for word in words:
         named = Exists(Incentive.objects.filter(document=OuterRef("pk"), name__finds=word))
         summarised = Exists(Incentive.objects.filter(document=OuterRef("pk"), summary__finds=word))
@@ -300,10 +300,10 @@ def document_list(*, region: str = "", status: str = "", kind: str = "", departm
         return documents.order_by("region", "title", "pk")
     documents = documents.filter(matching(q)).annotate(relevance=_relevance(words))
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import TrigramWordSimilarity
+        from django.contrib.postgres.search import TrigramSimilarity
 
         # among equally relevant documents, the title closest to what was typed first
-        documents = documents.annotate(likeness=TrigramWordSimilarity(Value(" ".join(words)), "title"))
+        documents = documents.annotate(likeness=TrigramSimilarity("title", Value(" ".join(words))))
         return documents.order_by("-relevance", "-likeness", "region", "title", "pk")
     return documents.order_by("-relevance", "region", "title", "pk")
 

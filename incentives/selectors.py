@@ -100,11 +100,31 @@ class CatalogueState(NamedTuple):
         return hashlib.sha1(repr(self).encode()).hexdigest()[:16]
 
 
+def _execute_prepared(cursor, name: str, sql: str) -> None:
+    """Run a query without parameters that every request runs, as a prepared statement on PostgreSQL.
+
+    Planning the catalogue's state (seven small subqueries) took several times as long as running it; a
+    statement prepared once per database connection is only executed. Prepared statements live as long as
+    their session (not undone by a rollback); a new connection prepares again. Other databases run `sql`.
+    """
+    if connection.vendor != "postgresql":
+        cursor.execute(sql)
+        return
+    raw = connection.connection
+    if getattr(connection, "_portal_prepared_on", None) is not raw:
+        connection._portal_prepared_on, connection._portal_prepared = raw, set()
+    if name not in connection._portal_prepared:
+        cursor.execute(f"PREPARE {name} AS {sql}")
+        connection._portal_prepared.add(name)
+    cursor.execute(f"EXECUTE {name}")
+
+
 def catalogue_state() -> CatalogueState:
     """The catalogue's state in one cheap query (row counts, highest keys, last changes of three small tables)."""
     documents, departments, facts = (model._meta.db_table for model in (PolicyDocument, Department, Fact))
     with connection.cursor() as cursor:
-        cursor.execute(
+        _execute_prepared(
+            cursor, "portal_catalogue_state",
             f"SELECT (SELECT COUNT(*) FROM {documents}), (SELECT MAX(id) FROM {documents}),"   # noqa: S608 - table names
             f" (SELECT MAX(updated_at) FROM {documents}), (SELECT MAX(updated_at) FROM {departments}),"
             f" (SELECT COUNT(*) FROM {facts}), (SELECT MAX(id) FROM {facts}), (SELECT MAX(updated_at) FROM {facts})")

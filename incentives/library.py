@@ -15,6 +15,8 @@ from urllib.parse import urlencode
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_lazy as _
 
 from .models import Incentive
@@ -38,6 +40,50 @@ def search_words(q: str) -> list[str]:
         if word and word not in words:
             words.append(word)
     return words[:MAX_WORDS]
+
+
+_STOPS = "。；;！？!?\n"
+
+
+def excerpt(text: str, words: list[str], before: int = 40, after: int = 60) -> SafeString:
+    """The sentence of a clause in which the first of the words is found (at most `before` characters before
+    it and `after` after it, never cut inside a sentence's start), the words marked."""
+    folded = text.casefold()
+    starts = [folded.find(word.casefold()) for word in words]
+    start = min((i for i in starts if i >= 0), default=0)
+    cut = max(text.rfind(stop, max(0, start - before), start) for stop in _STOPS)
+    begin = cut + 1 if cut >= 0 else max(0, start - before)
+    if begin > 0 and cut < 0:   # no sentence starts near: begin after a comma rather than inside a figure
+        comma = max(text.rfind(stop, begin, start) for stop in "，,、")
+        begin = comma + 1 if comma >= 0 else begin
+    stops = [i for i in (text.find(stop, start) for stop in _STOPS) if 0 <= i < start + after]
+    end = min(stops) + 1 if stops else min(len(text), start + after)
+    passage = _SPACE.sub(" ", text[begin:end]).strip()
+    marked = [word for word in words if word.casefold() in passage.casefold()]
+    html = _mark(passage, marked)
+    return mark_safe(("…" if begin else "") + html + ("…" if end < len(text) else ""))  # noqa: S308 - escaped
+
+
+def _mark(passage: str, words: list[str]) -> str:
+    """The passage, escaped, with every occurrence of the words (case-insensitive) in <mark>."""
+    folded = passage.casefold()
+    marks = [False] * len(passage)
+    if len(folded) == len(passage):
+        for word in words:
+            needle = word.casefold()
+            start = folded.find(needle)
+            while start != -1 and needle:
+                marks[start:start + len(needle)] = [True] * len(needle)
+                start = folded.find(needle, start + len(needle))
+    html, inside = [], False
+    for char, marked in zip(passage, marks):
+        if marked != inside:
+            html.append("<mark>" if marked else "</mark>")
+            inside = marked
+        html.append(escape(char))
+    if inside:
+        html.append("</mark>")
+    return "".join(html)
 
 
 def maximum_amount(rule) -> Decimal | None:

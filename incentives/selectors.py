@@ -378,13 +378,23 @@ def library_hits(*, q: str, documents: list[PolicyDocument], kind: str = "", top
             ranked.setdefault(incentive.document_id, []).append((-score, incentive.position, incentive))
     clauses: dict[int, list[tuple[int, int, Clause]]] = {}
     if words:
+        from .library import excerpt
+
+        # a word the document names in its title, city or issuer (江门 of 江门's document) is not looked for in
+        # its clauses: every clause would do; the clauses shown are those with the other words
+        own = {pk: [word for word in words
+                    if not _found(word, " ".join((document.title, document.region_name, document.issuer)))]
+               or words for pk, document in by_document.items()}
         anywhere = Q()
         for word in words:
             anywhere |= Q(text__finds=word)
         for clause in (Clause.objects.filter(anywhere, document__in=list(by_document))
                        .only("id", "document_id", "number", "title", "text", "position")):
-            found = sum(_found(word, clause.text) for word in words)
-            clauses.setdefault(clause.document_id, []).append((-found, clause.position, clause))
+            looked_for = own[clause.document_id]
+            found = sum(_found(word, clause.text) for word in looked_for)
+            if found:
+                clause.excerpt = excerpt(clause.text, looked_for)
+                clauses.setdefault(clause.document_id, []).append((-found, clause.position, clause))
     hits = {}
     for pk in by_document:
         listed = [incentive for *_, incentive in sorted(ranked.get(pk, []), key=lambda row: row[:2])]

@@ -1,8 +1,9 @@
 """Reads of the catalogue: what the views, the loader and the engine need, in a bounded number of queries.
 
-Lists never load a document's full text; searches look for one term in titles, clause texts and incentive
-names through subqueries (on PostgreSQL backed by trigram indexes, which suit Chinese), so their cost does
-not multiply with the rows joined.
+Lists never load a document's full text; a search looks for each of its words in titles, cities, clause
+texts and incentive names and summaries through subqueries (on PostgreSQL backed by trigram indexes, which
+suit Chinese), so its cost does not multiply with the rows joined, and ranks documents by where the words
+are found (and, on PostgreSQL, by the likeness of the title among equals).
 """
 from __future__ import annotations
 
@@ -348,7 +349,8 @@ def library_hits(*, q: str, documents: list[PolicyDocument], kind: str = "", top
     the words were found; in two queries whatever the number of documents.
 
     An incentive answers a search when every word is in its name, summary or clause, or in its document's
-    title, city or issuer; it ranks by where the words are (name before summary before clause text).
+    title, city or issuer, and at least one in the incentive itself; it ranks by where the words are (name
+    before summary before clause text).
     """
     words = _words(q)
     incentives = incentive_filter(kind=kind, topic=topic, amount_min=amount_min, amount_max=amount_max,
@@ -364,18 +366,19 @@ def library_hits(*, q: str, documents: list[PolicyDocument], kind: str = "", top
     for incentive in rows:
         document = by_document[incentive.document_id]
         around = " ".join((document.title, document.region_name, document.issuer))
-        score = 0
+        score, own = 0, not words
         for word in words:
             if _found(word, incentive.name):
-                score += WEIGHT_TITLE
+                score, own = score + WEIGHT_TITLE, True
             elif _found(word, incentive.summary):
-                score += WEIGHT_SUMMARY
-            elif _found(word, incentive.clause.text) or _found(word, around):
-                score += WEIGHT_TEXT
-            else:
+                score, own = score + WEIGHT_SUMMARY, True
+            elif _found(word, incentive.clause.text):
+                score, own = score + WEIGHT_TEXT, True
+            elif not _found(word, around):
                 break
         else:
-            ranked.setdefault(incentive.document_id, []).append((-score, incentive.position, incentive))
+            if own:   # not every incentive of a document whose title has the words: those that speak of them
+                ranked.setdefault(incentive.document_id, []).append((-score, incentive.position, incentive))
     clauses: dict[int, list[tuple[int, int, Clause]]] = {}
     if words:
         from .library import excerpt

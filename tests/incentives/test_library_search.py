@@ -57,6 +57,15 @@ def test_several_words_in_any_order_find_jiangmens_technical_renovation_incentiv
     assert "第9条" in response.content.decode()   # the clause in which both words are
 
 
+def test_only_incentives_that_speak_of_the_words_are_listed_under_a_document(client, db):
+    named = _document("关于制造业高质量发展的措施", name="技术改造奖励", clause="对技术改造项目给予奖励。")
+    other = IncentiveFactory(clause=ClauseFactory(document=named.document, text="对新认定的企业给予奖励。"),
+                             name="高新技术企业奖励", summary="对新认定的高新技术企业给予奖励。")
+    response = client.get(URL, {"q": "制造业 技术改造"})
+    assert _incentive_hits(response, named.document.key) == [named.key]   # 制造业 is the title's, not other's
+    assert other.key not in _incentive_hits(client.get(URL, {"q": "制造业"}), named.document.key)
+
+
 def test_every_word_must_be_found(client, catalogue):
     assert _keys(client.get(URL, {"q": "技术改造 量子引力"})) == []
     assert "没有符合条件的政策文件" in client.get(URL, {"q": "技术改造 量子引力"}).content.decode()

@@ -325,3 +325,33 @@ def test_on_postgresql_the_search_ranks_by_trigram_likeness_among_equals_and_use
         indexes = {row[0] for row in cursor.fetchall()}
     assert {"incentives_clause_text_trgm", "incentives_incentive_name_trgm",
             "incentives_policydocument_title_trgm", "incentives_incentive_summary_trgm"} <= indexes
+
+
+# ---------------------------------------------------------------- Redis, as production may share its cache
+
+@pytest.mark.redis
+def test_kept_pages_in_a_shared_redis_cache_give_each_visitor_their_own_token(catalogue, settings, tmp_path):
+    import os
+
+    import redis
+
+    url = os.environ.get("PORTAL_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        pytest.skip(f"needs Redis at {url} (PORTAL_REDIS_URL): {exc}")
+    from django.core.cache import caches
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
+                                   "KEY_PREFIX": f"library-test-{os.getpid()}"}}
+    caches["default"].clear()
+    try:
+        first, second = Client(), Client()
+        page = reverse("incentives:document_detail", args=[JIANGMEN])
+        tokens = [_token(visitor.get(page).content.decode()) for visitor in (first, second)]
+        for visitor, token in zip((first, second), tokens):
+            assert _unmask_cipher_token(token) == visitor.cookies["csrftoken"].value
+        assert any(key.startswith(b"library-test") for key in redis.Redis.from_url(url).keys("library-test-*"))
+        test_a_new_version_replaces_every_kept_page_at_once(Client(), catalogue, tmp_path)
+    finally:
+        caches["default"].clear()

@@ -117,7 +117,7 @@ def _amount(raw: str) -> Decimal | None:
         raise ValueError from None
     if not value.is_finite() or value < 0 or value > AMOUNT_LIMIT:
         raise ValueError
-    return value.normalize() if value == value.to_integral() else value
+    return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
 
 
 @dataclass(frozen=True)
@@ -248,6 +248,6 @@ def read_query(data, *, options: dict[str, list[tuple[str, str]]]) -> LibraryQue
         kind=choice("kind", options["kinds"]), department=choice("department", options["departments"]),
         topic=choice("topic", options["topics"]), amount_min=low, amount_max=high,
         open=single("open").lower() in {"1", "on", "true", "yes"},
-        page=page if page.isdigit() and len(page) <= 6 else ("last" if page == "last" else ""),
+        page=page if page.isdigit() and len(page) <= 6 else "",
         shortened=shortened, errors=tuple(errors),
     )

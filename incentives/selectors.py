@@ -111,13 +111,18 @@ def _execute_prepared(cursor, name: str, sql: str) -> None:
     if connection.vendor != "postgresql":
         cursor.execute(sql)
         return
+    _prepare_once(cursor, name, sql)
+    cursor.execute(f"EXECUTE {name}")
+
+
+def _prepare_once(cursor, name: str, sql: str) -> None:
+    """PREPARE `sql` as `name` on this PostgreSQL connection, unless it already is."""
     raw = connection.connection
     if getattr(connection, "_portal_prepared_on", None) is not raw:
         connection._portal_prepared_on, connection._portal_prepared = raw, set()
     if name not in connection._portal_prepared:
         cursor.execute(f"PREPARE {name} AS {sql}")
         connection._portal_prepared.add(name)
-    cursor.execute(f"EXECUTE {name}")
 
 
 def catalogue_state() -> CatalogueState:
@@ -269,8 +274,16 @@ def open_rounds_token(at=None) -> tuple:
     from applications.models import Round
 
     at = at or timezone.now()
-    return tuple(Round.objects.filter(opens_at__lte=at, closes_at__gt=at).order_by("pk")
-                 .values_list("pk", "updated_at"))
+    sql = (f"SELECT id, updated_at FROM {Round._meta.db_table}"   # noqa: S608 - a table name
+           " WHERE opens_at <= {at} AND closes_at > {at} ORDER BY id")
+    with connection.cursor() as cursor:   # on every page with the filter: prepared, as the catalogue's state
+        if connection.vendor == "postgresql":
+            _prepare_once(cursor, "portal_open_rounds", sql.format(at="$1"))
+            cursor.execute("EXECUTE portal_open_rounds (%s)", [at])
+        else:
+            value = connection.ops.adapt_datetimefield_value(at)
+            cursor.execute(sql.format(at="%s"), [value, value])
+        return tuple(cursor.fetchall())
 
 
 def incentive_filter(*, kind: str = "", topic: str = "", amount_min: Decimal | None = None,

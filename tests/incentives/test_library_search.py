@@ -66,6 +66,17 @@ def test_only_incentives_that_speak_of_the_words_are_listed_under_a_document(cli
     assert other.key not in _incentive_hits(client.get(URL, {"q": "制造业"}), named.document.key)
 
 
+@pytest.mark.parametrize("q, expected", [
+    ("江门 技术改造", ["jiangmen-2023-manufacturing"]),
+    ("韶关 人才", ["shaoguan-2020-manufacturing"]),
+    ("绿色 工厂", ["zhumadian-industry-draft", "heyuan-manufacturing-draft", "jiangmen-2023-manufacturing"]),
+    ("首台 套", ["heyuan-manufacturing-draft", "jiangmen-2023-manufacturing", "shenzhen-manufacturing-draft"]),
+])
+def test_the_seed_catalogue_gives_the_same_ranked_results_on_sqlite_and_postgresql(client, catalogue, q, expected):
+    # the same expectations hold on both databases (CI runs this file on PostgreSQL as well)
+    assert _keys(client.get(URL, {"q": q})) == expected
+
+
 def test_every_word_must_be_found(client, catalogue):
     assert _keys(client.get(URL, {"q": "技术改造 量子引力"})) == []
     assert "没有符合条件的政策文件" in client.get(URL, {"q": "技术改造 量子引力"}).content.decode()

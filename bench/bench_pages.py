@@ -40,7 +40,8 @@ COMPARE = ("project_equipment_investment=3000&is_manufacturing=on&above_designat
 PAGES = [  # name, path, needs the questionnaire's session
     ("bare", "/healthz", False),
     ("library", "/policies/", False),
-    ("search", "/policies/?q=" + urllib.parse.quote("技术改造"), False),
+    ("search", "/policies/?q=" + urllib.parse.quote("江门 技术改造"), False),
+    ("filters", "/policies/?topic=investment&amount_min=100&open=1", False),
     ("document", "/policies/jiangmen-2023-manufacturing/", False),
     ("incentive", "/policies/jiangmen-2023-manufacturing/incentives/tech-renovation-provincial/", False),
     ("compare", "/check/compare/?" + COMPARE, False),
@@ -90,8 +91,10 @@ def copy_catalogue(directory: Path, documents: int) -> tuple[Path, list[Path]]:
 
 # ---------------------------------------------------------------- the database and the server
 
-def environment(database_url: str) -> dict[str, str]:
+def environment(database_url: str, cache_url: str = "") -> dict[str, str]:
     env = dict(os.environ)
+    if cache_url:   # the pages kept in a shared Redis cache rather than in each worker's memory
+        env["DJANGO_CACHE_URL"] = cache_url
     env.update(DJANGO_SETTINGS_MODULE="bench.settings", DATABASE_URL=database_url,
                DJANGO_SECRET_KEY="bench-only-secret-key-" + "x" * 40, DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
                DJANGO_SECURE_SSL_REDIRECT="false", CELERY_BROKER_URL=os.environ.get(
@@ -299,13 +302,15 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=200, help="size of the larger catalogue (default 200)")
     parser.add_argument("--runs", type=int, default=3, help="runs per page; the medians are reported (default 3)")
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--cache-url", default="",
+                        help="a Redis URL for the shared page cache (DJANGO_CACHE_URL); default: each worker's memory")
     args = parser.parse_args()
     database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
     load = wrk if shutil.which("wrk") else python_load
     print(f"load generator: {'wrk' if load is wrk else 'python threads'}, {args.connections} connections, "
           f"{args.seconds} s × {args.runs} runs per page; gunicorn 2 sync workers, settings bench.settings "
           f"(production, DEBUG off); {database_url}")
-    env = environment(database_url)
+    env = environment(database_url, args.cache_url)
     recreate_database(database_url)
     manage(env, "migrate", "--no-input")
     with tempfile.TemporaryDirectory() as tmp:

@@ -103,3 +103,11 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: pages kept for another test's (identical) catalogue are not its own."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -27,3 +27,15 @@ DEMO_ACCOUNTS_ALLOWED = False
 
 STORAGES = {**_BASE_STORAGES,
             "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
+
+# The cache the library's public pages are kept in (incentives.views): shared by every worker with Redis
+# (DJANGO_CACHE_URL, e.g. redis://redis:6379/1; a database of its own, not the broker's), otherwise each
+# process keeps its own copy in memory, which is correct too (keys name the catalogue's state), only less shared.
+_CACHE_URL = env("DJANGO_CACHE_URL", default="")
+CACHES = {"default": (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL, "KEY_PREFIX": "portal",
+     "TIMEOUT": 6 * 3600, "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
+    if _CACHE_URL.startswith(("redis://", "rediss://", "unix://")) else
+    {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal",
+     "OPTIONS": {"MAX_ENTRIES": 2000}}
+)}

@@ -2,7 +2,8 @@
 
 Home → 浏览政策库 → filter by city and search a clause's words → the 江门 document (expired) → its
 provincial technical-renovation incentive with the quoted words highlighted → switch to English.
-Drafts warn that they are 征求意见稿.
+Drafts warn that they are 征求意见稿. A visitor searches "江门 技术改造", finds 江门's technical-renovation
+incentives first, and narrows the list by topic and to what an open round accepts now.
 """
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
+
+from incentives.models import Incentive
+from tests.factories.review import RoundFactory
 
 from .conftest import screenshot_path
 
@@ -117,6 +121,59 @@ def test_visitor_reads_the_expired_jiangmen_document_and_its_incentive(page: Pag
     expect(page.locator("#amount")).to_contain_text("20%")
     expect(page.locator("#clause mark").first).to_be_visible()
     page.screenshot(path=str(screenshot_path("jiangmen-incentive-en")), full_page=True)
+
+
+def test_visitor_searches_several_words_and_filters_by_topic_and_open_round(page: Page, live_server, catalogue):
+    # the topics and the round are this test's own: the seed files' classification is not what is tested
+    renovation = Incentive.objects.filter(document__key=JIANGMEN, name__contains="技术改造")
+    assert renovation.count() == 2
+    renovation.update(topic=Incentive.Topic.INVESTMENT)
+    RoundFactory(name="2026年省级技术改造奖励申报").incentives.set(renovation.filter(key=PROVINCIAL_RENOVATION))
+
+    _library(page, live_server)
+    form = page.locator("#library-filter")
+    form.locator('input[name="q"]').fill("江门 技术改造")
+    with page.expect_navigation():
+        form.locator('[type="submit"]').click()
+    cards = page.locator("[data-document]")
+    expect(cards.first).to_have_attribute("data-document", JIANGMEN)
+    first_hit = cards.first.locator("[data-hit-incentive]").first
+    expect(first_hit).to_have_attribute("data-hit-incentive", PROVINCIAL_RENOVATION)
+    expect(first_hit).to_contain_text("技术改造")
+    expect(cards.first.locator(".search-hits a", has_text="第9条")).to_have_count(1)
+
+    form.locator('select[name="topic"]').select_option(label="投资与技改")
+    with page.expect_navigation():
+        form.locator('[type="submit"]').click()
+    expect(page).to_have_url(re.compile(r"[?&]topic=investment"))
+    expect(page.locator('#library-filter input[name="q"]')).to_have_value("江门 技术改造")   # the search is kept
+    expect(cards).to_have_count(1)
+    hits = cards.first.locator("[data-hit-incentive]")
+    assert hits.evaluate_all("els => els.map(e => e.dataset.hitIncentive)") == [
+        PROVINCIAL_RENOVATION, "tech-renovation-municipal"]
+    expect(hits.first.locator(".badge")).to_have_text("投资与技改")
+
+    page.get_by_label("有正在受理的批次").check()
+    with page.expect_navigation():
+        form.locator('[type="submit"]').click()
+    expect(page).to_have_url(re.compile(r"[?&]open=on"))
+    expect(page.get_by_label("有正在受理的批次")).to_be_checked()
+    expect(cards).to_have_count(1)
+    expect(hits).to_have_count(1)
+    expect(hits.first).to_have_attribute("data-hit-incentive", PROVINCIAL_RENOVATION)
+    page.screenshot(path=str(screenshot_path("library-search-filters")), full_page=True)
+
+    # a bookmark of the same address gives the same list; on a phone the filters stack and nothing overflows
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(page.url)
+    expect(cards).to_have_count(1)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(screenshot_path("library-search-filters-390")), full_page=True)
+
+    # the hit leads to the incentive
+    with page.expect_navigation():
+        hits.first.locator("a").click()
+    expect(page).to_have_url(re.compile(rf"/policies/{JIANGMEN}/incentives/{PROVINCIAL_RENOVATION}/$"))
 
 
 @pytest.mark.parametrize("city", DRAFTS, ids=[key.split("-")[0] for key in DRAFTS.values()])

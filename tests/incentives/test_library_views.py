@@ -34,7 +34,7 @@ def test_search_finds_chinese_words_in_clause_text(client, catalogue):
     assert "jiangmen-2023-manufacturing" in [d.key for d in documents]
     hits = response.context["hits"]
     jiangmen = next(d for d in documents if d.key == "jiangmen-2023-manufacturing")
-    assert any("新设备购置额" in clause.text for clause in hits[jiangmen.pk])
+    assert any("新设备购置额" in clause.text for clause in hits[jiangmen.pk].clauses)
 
 
 def test_a_search_that_matches_nothing_says_so(client, catalogue):
@@ -139,7 +139,10 @@ def _query_counts(client) -> dict[str, tuple[int, int]]:
         "library": reverse("incentives:document_list"),
         "library page 2": reverse("incentives:document_list") + "?page=2",
         "search": reverse("incentives:document_list") + "?q=技术改造",
+        "search of two words": reverse("incentives:document_list") + "?q=江门+技术改造",
         "filters": reverse("incentives:document_list") + "?kind=tiered&department=jiangmen-gxj&status=expired",
+        "topic and amount": reverse("incentives:document_list") + "?topic=other&amount_min=100&amount_max=5000&q=奖励",
+        "open round": reverse("incentives:document_list") + "?open=on&q=技术改造",
         "document": reverse("incentives:document_detail", args=[jiangmen]),
         "incentive": reverse("incentives:incentive_detail", args=[jiangmen, "tech-renovation-provincial"]),
         "step": reverse("incentives:check_step"),
@@ -168,8 +171,10 @@ def test_every_page_takes_the_same_number_of_queries_as_the_catalogue_grows(clie
     # and few: once pages are kept, the library reads only the visitor's session and the catalogue's state;
     # the questionnaire's pages read the city's documents besides (their rules are kept)
     assert all(again <= first for first, again in small.values())
-    for page in ("home", "library", "search", "document", "incentive"):
+    for page in ("home", "library", "search", "search of two words", "filters", "topic and amount", "document",
+                 "incentive"):
         assert small[page][1] == 2, page
+    assert small["open round"][1] == 3   # and which rounds are open now
     for page in ("step", "compare"):
         assert small[page][1] == 3, page
     assert small["results"][1] == 4  # and the open rounds of the results' incentives (立即申报)

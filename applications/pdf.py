@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import gc
 import logging
+import re
 import threading
 import zoneinfo
 from decimal import Decimal, InvalidOperation
@@ -24,6 +25,9 @@ FONT_DIR = Path(__file__).resolve().parent / "pdf_fonts"
 TEMPLATE = "applications/pdf/application.html"
 STYLESHEET = Path(settings.BASE_DIR) / "templates" / "applications" / "pdf" / "application.css"
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+# The template's indentation between tags: every run of it is one more box for WeasyPrint to build, style and lay
+# out. Only ASCII white space: an ideographic space (U+3000) between two tags is text the template prints.
+_BETWEEN_TAGS = re.compile(r">[ \t\r\n]+<")
 
 DOCUMENT_STATUS = {"in_force": "现行有效", "expired": "已失效", "draft": "征求意见稿", "repealed": "已废止"}
 ELIGIBILITY_STATUS = {"eligible": "符合申报条件", "unknown": "待核实", "not_eligible": "不符合申报条件"}
@@ -49,7 +53,7 @@ def render_application_pdf(snapshot: dict, *, verify_url: str) -> bytes:
     import weasyprint  # imported here: Pango is loaded only by the processes that render
 
     with translation.override("zh-hans"):
-        html = render_to_string(TEMPLATE, _context(snapshot, verify_url))
+        html = _BETWEEN_TAGS.sub("><", render_to_string(TEMPLATE, _context(snapshot, verify_url)))
     fonts, stylesheet, fetcher = _resources()
     with _collector_paused():
         document = weasyprint.HTML(string=html, base_url=FONT_DIR.as_uri() + "/", url_fetcher=fetcher)

@@ -6,6 +6,12 @@ Both are timed in the same run, alternately, on the same typical snapshot (tests
 
     .venv/bin/python bench/bench_pdf.py            # 50 runs of each
     .venv/bin/python bench/bench_pdf.py --runs 10
+
+On a shared machine, count instructions instead of timing (deterministic to about 1 %): render one PDF and then
+0 or N more under cachegrind, and divide the difference of the two counts by N.
+
+    PYTHONHASHSEED=0 valgrind --tool=cachegrind --cache-sim=no .venv/bin/python bench/bench_pdf.py --only 0
+    PYTHONHASHSEED=0 valgrind --tool=cachegrind --cache-sim=no .venv/bin/python bench/bench_pdf.py --only 3
 """
 from __future__ import annotations
 
@@ -58,7 +64,14 @@ def timed(function) -> tuple[float, float, bytes]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=50, help="PDFs of each setup (default 50)")
+    parser.add_argument("--only", type=int, metavar="N",
+                        help="render one PDF of ours and then N more, print nothing (to count instructions)")
     args = parser.parse_args(argv)
+    if args.only is not None:
+        for _ in range(args.only + 1):
+            pdf.render_application_pdf(application_snapshot(), verify_url="https://portal.example.cn/verify/"
+                                       "shaoguan-2026-00001/?code=ABCDEFGHJK")
+        return 0
     if args.runs < 1:
         parser.error("--runs 至少为 1")
 

@@ -88,6 +88,42 @@ def test_only_the_vendored_font_is_embedded(typical_pdf):
     assert fonts and all(re.fullmatch(r"/[A-Z]{6}\+Portal-Sans-SC(-Bold)?", name) for name in fonts), fonts
 
 
+def test_rare_characters_a_user_types_are_printed_from_the_fallback_font():
+    """堃 (outside GB 2312) and 𠀾 (CJK extension B) are in no vendored subset: the system CJK font prints them."""
+    pdf = render_application_pdf(application_snapshot(enterprise={"name": "韶关市𠀾堃精密机械有限公司",
+                                                                  "legal_representative": "王堃"}),
+                                 verify_url=VERIFY)
+    text = text_of(pdf)
+    assert "韶关市𠀾堃精密机械有限公司" in text and "王堃" in text
+    reader = PdfReader(io.BytesIO(pdf))
+    fonts = {str(font["/BaseFont"]): font for page in reader.pages for font in page["/Resources"]["/Font"].values()}
+    (fallback,) = [font for name, font in fonts.items() if "Noto-Sans-CJK" in name]
+    # the fallback font's own glyphs, not a missing-glyph box of the vendored font, carry the two characters
+    cmap = fallback["/ToUnicode"].get_object().get_data().decode("latin-1")
+    assert "5803" in cmap.upper() and "D840DC3E" in cmap.upper()  # 堃, and 𠀾 as its UTF-16 surrogate pair
+    assert 2 <= len(reader.pages) <= 3
+
+
+def test_renders_in_a_row_share_nothing_but_the_fonts_and_the_stylesheet():
+    """The cached font configuration and stylesheet never carry one application's text into the next PDF."""
+    first = text_of(render_application_pdf(application_snapshot(
+        reference="shaoguan-2026-00101", enterprise={"name": "韶关市𠀾堃精密机械有限公司"}),
+        verify_url="http://portal.example.cn/verify/shaoguan-2026-00101/?code=AAAAABBBBB"))
+    second_pdf = render_application_pdf(application_snapshot(
+        reference="jiangmen-2026-00202", enterprise={"name": "江门示例制造有限公司"}),
+        verify_url="http://portal.example.cn/verify/jiangmen-2026-00202/?code=CCCCCDDDDD")
+    second = text_of(second_pdf)
+    assert "韶关市𠀾堃精密机械有限公司" in first and "shaoguan-2026-00101" in first
+    assert "江门示例制造有限公司" in second and "jiangmen-2026-00202" in second and "CCCCC-DDDDD" in second
+    assert "𠀾" not in second and "shaoguan-2026-00101" not in second and "AAAAA" not in second
+    # the header of the second PDF's later pages carries its own reference (string-set), not the first's
+    reader = PdfReader(io.BytesIO(second_pdf))
+    assert "申报编号：jiangmen-2026-00202" in re.sub(r"\s+", "", reader.pages[1].extract_text())
+    # and the fallback font the first PDF needed is not embedded in the second
+    fonts = {str(font["/BaseFont"]) for page in reader.pages for font in page["/Resources"]["/Font"].values()}
+    assert not [name for name in fonts if "Noto-Sans-CJK" in name], fonts
+
+
 def test_a_later_revision_says_so():
     pdf = render_application_pdf(application_snapshot(revision=2), verify_url=VERIFY)
     assert "（第2次提交）" in text_of(pdf)

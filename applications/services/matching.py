@@ -9,20 +9,22 @@ names the enterprise, the incentive and the document version).
 """
 from __future__ import annotations
 
+import io
 from decimal import Decimal
-from typing import Iterable
+from typing import Callable, Iterable
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from incentives.eligibility import rule_of, today
+from incentives.eligibility import compiled_documents, today
 from incentives.models import Incentive, PolicyDocument
-from incentives.questionnaire import typed_answers
-from incentives.rules.evaluate import evaluate_all
+from incentives.rules.batch import Columns, eligible
+from incentives.rules.evaluate import RuleIndex
 from incentives.rules.figures import format_money
-from incentives.selectors import known_fact_specs
+from incentives.selectors import DOCUMENT_LIST_FIELDS, BoundedCache, known_fact_specs
 
 from ..models import Enterprise, Membership, MatchResult, Notification, NotificationKind, NotificationPreference
 from .notifications import outbox_wake
@@ -83,65 +85,185 @@ def _message(change: str, incentive: Incentive, amount: Decimal | None) -> tuple
     return subject, body
 
 
+def _rules_of(document_ids: Iterable[int], specs) -> tuple[RuleIndex, dict[str, Incentive]]:
+    """The current versions of these documents' keys (a later version wins), as a per-region index of compiled rules
+    and their incentive rows by stable key; kept per process and catalogue state (see eligibility's cache)."""
+    keys = sorted(set(PolicyDocument.objects.filter(pk__in=list(document_ids)).values_list("key", flat=True)))
+    documents = list(PolicyDocument.objects.current().filter(key__in=keys).only(*DOCUMENT_LIST_FIELDS)
+                     .order_by("region", "key"))
+    compiled = compiled_documents(documents, specs)
+    token = (getattr(specs, "token", None), tuple((d.pk, d.digest, d.created_at) for d in documents))
+    found = _INDEXES.get(token) if token[0] is not None else None
+    if found is None:
+        rules = [rule for document in compiled for rule in document.rules]
+        incentives = {incentive.stable_key: incentive for document in compiled for incentive in document.incentives}
+        found = (RuleIndex(rules), incentives)
+        if token[0] is not None:
+            _INDEXES.put(token, found)
+    return found
+
+
+_INDEXES: BoundedCache[tuple[RuleIndex, dict[str, Incentive]]] = BoundedCache(maxsize=8)
+
+
+def _answer_columns(enterprise_ids: list[int], city_choices) -> tuple[list[int], list[object], Callable]:
+    """The chunk's enterprises in pk order, their city as stored, and a reader of one fact's stored values.
+
+    On PostgreSQL each fact is read as text by the database (answers->>'key'), only for the facts a city's rules
+    use, so a profile's JSON is never decoded in Python; elsewhere the answers are read whole."""
+    table = Enterprise._meta.db_table
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id, answers->>'city' FROM {table} WHERE id = ANY(%s) AND answers <> '{{}}'::jsonb "
+                           "ORDER BY id", [list(enterprise_ids)])
+            rows = cursor.fetchall()
+        ids = [row[0] for row in rows]
+        cities = [row[1] for row in rows]
+
+        def reader(subset: list[int], keys: list[str], specs) -> dict[str, list]:
+            if not keys:
+                return {}
+            parts = ", ".join("answers->%s" if specs[key].per_project else "answers->>%s" for key in keys)
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT {parts} FROM {table} WHERE id = ANY(%s) ORDER BY id", [*keys, subset])
+                values = cursor.fetchall()
+            return {key: [row[i] for row in values] for i, key in enumerate(keys)}
+        return ids, cities, reader
+    answers = dict(Enterprise.objects.filter(pk__in=enterprise_ids).exclude(answers={}).order_by("pk")
+                   .values_list("pk", "answers"))
+    ids = list(answers)
+    cities = [answers[pk].get("city") for pk in ids]
+
+    def reader(subset: list[int], keys: list[str], specs) -> dict[str, list]:
+        return {key: [answers[pk].get(key) for pk in subset] for key in keys}
+    return ids, cities, reader
+
+
+def match_profiles(enterprise_ids: list[int], document_ids: list[int]) -> tuple[dict[int, dict[str, Decimal | None]],
+                                                                              dict[str, Incentive], list[int]]:
+    """What the engine says now: for each enterprise, the incentives it is eligible for with their amounts (to the
+    cent, as stored), over the current versions of these documents; with the incentive rows and the ids matched.
+
+    The enterprises are grouped by city and each group is judged column-wise (incentives.rules.batch) against its
+    own city's rules only: the rules of other cities are never looked at, and cost nothing."""
+    specs = known_fact_specs()
+    index, incentives = _rules_of(document_ids, specs)
+    on = today()
+    city_spec = specs.get("city")
+    ids, cities, reader = _answer_columns(enterprise_ids, city_spec.choices if city_spec else ())
+    by_city: dict[str, list[int]] = {}
+    for position, city in enumerate(cities):
+        if city is not None and city in index.by_region:
+            by_city.setdefault(city, []).append(position)
+    found: dict[int, dict[str, Decimal | None]] = {}
+    cent = Decimal("0.01")
+    for city, positions in by_city.items():
+        if city_spec is not None and city not in city_spec.choices:
+            continue                                    # not a city the questionnaire knows: never eligible
+        rules = index.by_region[city]
+        subset = [ids[p] for p in positions]
+        keys = sorted({key for rule in rules for key in rule.eligibility.facts() | rule.amount.facts()
+                       if key in specs and key != "city"})
+        raw = reader(subset, keys, specs)
+        # answers are typed as the questionnaire types them (dates up to the real today), judged on `on`
+        columns = Columns(len(subset), lambda key: raw.get(key) or [None] * len(subset), specs,
+                          timezone.localdate())
+        for row, rule, amount in eligible(rules, columns, city=city, on=on, specs=specs):
+            value = amount.value.quantize(cent) if amount.value is not None else None
+            found.setdefault(subset[row], {})[rule.key] = value
+    return found, incentives, ids
+
+
 def match_chunk(*, enterprise_ids: list[int], document_ids: list[int]) -> int:
-    """Match these enterprises against the changed incentives; store the results, notify changes; return how many."""
-    incentives = changed_incentives(document_ids)
+    """Match these enterprises against the changed incentives; store the results, notify changes; return how many.
+
+    Idempotent: what is stored is what the enterprise was last told, so a chunk run twice writes and notifies
+    nothing the second time."""
+    now, incentives, ids = match_profiles(enterprise_ids, document_ids)
     if not incentives:
         return 0
-    specs = known_fact_specs()
-    rules = [rule_of(incentive, specs) for incentive in incentives]
-    on = today()
-    enterprises = list(Enterprise.objects.filter(pk__in=enterprise_ids).only("pk", "answers"))
-    keys = [incentive.stable_key for incentive in incentives]
+    keys = set(incentives)
     with transaction.atomic():
         previous = {(row.enterprise_id, row.incentive_key): row for row in MatchResult.objects.select_for_update()
-                    .filter(enterprise_id__in=enterprise_ids, incentive_key__in=keys)}
-        members: dict[int, list[int]] = {}
-        for enterprise_id, user_id in Membership.objects.filter(enterprise_id__in=enterprise_ids).values_list(
-                "enterprise_id", "user_id"):
-            members.setdefault(enterprise_id, []).append(user_id)
-        muted = set(NotificationPreference.objects.filter(
-            user_id__in=[u for users in members.values() for u in users], kind=NotificationKind.POLICY_MATCH,
-            enabled=False).values_list("user_id", flat=True))
-        upserts, gone, notifications = [], [], []
-        for enterprise in enterprises:
-            facts = typed_answers(enterprise.answers or {}, specs)
-            for incentive, result in zip(incentives, evaluate_all(rules, facts, on=on, specs=specs, explain=False)):
-                key = incentive.stable_key
-                before = previous.get((enterprise.pk, key))
-                eligible = result.status == ELIGIBLE
-                amount = result.amount.value if eligible else None
-                amount = amount.quantize(Decimal("0.01")) if amount is not None else None
-                if not eligible:
-                    if before is not None:
-                        gone.append(before.pk)
-                        change = "no_longer"
-                    else:
-                        continue  # nothing stored, nothing to say: most pairs end here
-                elif before is None:
-                    change = "eligible"
+                    .filter(enterprise_id__in=enterprise_ids).only("pk", "enterprise_id", "incentive_key", "amount",
+                                                                   "document_version")
+                    if row.incentive_key in keys}
+        inserts, updates, gone, changes = [], [], [], []
+        for enterprise_id in ids:
+            eligible_now = now.get(enterprise_id, {})
+            for key, amount in eligible_now.items():
+                incentive = incentives[key]
+                version = incentive.document.version
+                before = previous.pop((enterprise_id, key), None)
+                if before is None:
+                    inserts.append((enterprise_id, key, amount, version))
+                    changes.append(("eligible", enterprise_id, incentive, amount))
                 elif before.amount != amount:
-                    change = "amount"
-                else:
-                    change = None
-                if eligible and (before is None or change is not None
-                                 or before.document_version != incentive.document.version):
-                    upserts.append(MatchResult(enterprise_id=enterprise.pk, incentive_key=key, status=result.status,
-                                               amount=amount, document_version=incentive.document.version))
-                if change is None:
-                    continue
-                subject, body = _message(change, incentive, amount)
-                url = reverse("incentives:incentive_detail", args=[incentive.document.key, incentive.key])
-                notifications += [Notification(
-                    key=f"match:{key}:v{incentive.document.version}:{change}:{enterprise.pk}:{user_id}",
-                    recipient_id=user_id, kind=NotificationKind.POLICY_MATCH, subject=subject[:200], body=body,
-                    url=url) for user_id in members.get(enterprise.pk, []) if user_id not in muted]
+                    updates.append(MatchResult(enterprise_id=enterprise_id, incentive_key=key, status=ELIGIBLE,
+                                               amount=amount, document_version=version))
+                    changes.append(("amount", enterprise_id, incentive, amount))
+                elif before.document_version != version:
+                    updates.append(MatchResult(enterprise_id=enterprise_id, incentive_key=key, status=ELIGIBLE,
+                                               amount=amount, document_version=version))
+        for (enterprise_id, key), before in previous.items():     # stored as eligible, eligible no longer
+            gone.append(before.pk)
+            changes.append(("no_longer", enterprise_id, incentives[key], None))
         if gone:
             MatchResult.objects.filter(pk__in=gone).delete()
-        MatchResult.objects.bulk_create(upserts, batch_size=2000, update_conflicts=True,
-                                        unique_fields=["enterprise", "incentive_key"],
-                                        update_fields=["status", "amount", "document_version", "updated_at"])
-        if notifications:
-            Notification.objects.bulk_create(notifications, batch_size=2000, ignore_conflicts=True)
-            transaction.on_commit(outbox_wake)
-    return len(enterprises)
+        _insert(inserts)
+        if updates:
+            MatchResult.objects.bulk_create(updates, batch_size=2000, update_conflicts=True,
+                                            unique_fields=["enterprise", "incentive_key"],
+                                            update_fields=["status", "amount", "document_version", "updated_at"])
+        _notify(changes)
+    return len(ids)
+
+
+def _insert(rows: list[tuple[int, str, Decimal | None, int]]) -> None:
+    """New eligible pairs: by COPY on PostgreSQL (the first match of a catalogue writes millions), else in bulk."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        MatchResult.objects.bulk_create([MatchResult(enterprise_id=e, incentive_key=k, status=ELIGIBLE, amount=a,
+                                                     document_version=v) for e, k, a, v in rows], batch_size=2000)
+        return
+    stamp = timezone.now().isoformat()
+    buffer = io.StringIO()
+    buffer.writelines(f"{e}\t{k}\t{ELIGIBLE}\t{'' if a is None else a}\t{v}\t{stamp}\n" for e, k, a, v in rows)
+    buffer.seek(0)
+    table = MatchResult._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.copy_expert(f"COPY {table} (enterprise_id, incentive_key, status, amount, document_version, updated_at) "
+                           "FROM STDIN WITH (FORMAT text, NULL '')", buffer)
+
+
+def _notify(changes: list[tuple[str, int, Incentive, Decimal | None]]) -> None:
+    """One notification per change and member of the enterprise (not those who turned these off); keyed so that a
+    chunk run twice notifies once."""
+    if not changes:
+        return
+    enterprise_ids = {enterprise_id for _, enterprise_id, _, _ in changes}
+    members: dict[int, list[int]] = {}
+    for enterprise_id, user_id in Membership.objects.filter(enterprise_id__in=enterprise_ids).values_list(
+            "enterprise_id", "user_id"):
+        members.setdefault(enterprise_id, []).append(user_id)
+    if not members:
+        return
+    muted = set(NotificationPreference.objects.filter(
+        user_id__in=[u for users in members.values() for u in users], kind=NotificationKind.POLICY_MATCH,
+        enabled=False).values_list("user_id", flat=True))
+    notifications = []
+    for change, enterprise_id, incentive, amount in changes:
+        users = [user_id for user_id in members.get(enterprise_id, []) if user_id not in muted]
+        if not users:
+            continue
+        key = incentive.stable_key
+        subject, body = _message(change, incentive, amount)
+        url = reverse("incentives:incentive_detail", args=[incentive.document.key, incentive.key])
+        notifications += [Notification(
+            key=f"match:{key}:v{incentive.document.version}:{change}:{enterprise_id}:{user_id}",
+            recipient_id=user_id, kind=NotificationKind.POLICY_MATCH, subject=subject[:200], body=body,
+            url=url) for user_id in users]
+    if notifications:
+        Notification.objects.bulk_create(notifications, batch_size=2000, ignore_conflicts=True)
+        transaction.on_commit(outbox_wake)

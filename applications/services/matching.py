@@ -46,9 +46,77 @@ def policy_loaded(document_ids: list[int]) -> None:
         logging.getLogger(__name__).exception("policy matching not queued for documents %s", document_ids)
 
 
+# --- progress: how many chunks of a match are done, visible to anyone (the admin, a bench, a shell) ---------------
+
+_LOCAL_PROGRESS: dict[str, dict] = {}      # tasks run in-process (no broker): the progress stays here
+
+
+def new_run() -> str:
+    import uuid
+
+    return uuid.uuid4().hex[:12]
+
+
+def _progress_store():
+    """Redis (the broker's) when tasks go through Redis, so every worker and the web see the same counts."""
+    url = str(getattr(settings, "CELERY_BROKER_URL", "") or "")
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        return None
+    global _REDIS
+    if _REDIS is None or _REDIS[0] != url:
+        import redis
+
+        _REDIS = (url, redis.Redis.from_url(url))
+    return _REDIS[1]
+
+
+_REDIS = None
+_PROGRESS_SECONDS = 7 * 24 * 3600
+
+
+def progress_planned(run: str, *, chunks: int, profiles: int) -> None:
+    store = _progress_store()
+    if store is None:
+        _LOCAL_PROGRESS.setdefault(run, {"done": set(), "matched": 0}).update(chunks=chunks, profiles=profiles)
+        return
+    key = f"portal:match:{run}"
+    store.hset(key, mapping={"chunks": chunks, "profiles": profiles})
+    store.expire(key, _PROGRESS_SECONDS)
+
+
+def progress_done(run: str, *, chunk: int, profiles: int) -> None:
+    """A chunk (named by its first id) is done; a chunk run twice counts once."""
+    store = _progress_store()
+    if store is None:
+        state = _LOCAL_PROGRESS.setdefault(run, {"done": set(), "matched": 0})
+        if chunk not in state["done"]:
+            state["done"].add(chunk)
+            state["matched"] += profiles
+        return
+    key = f"portal:match:{run}"
+    if store.sadd(f"{key}:done", chunk):
+        store.hincrby(key, "matched", profiles)
+    store.expire(f"{key}:done", _PROGRESS_SECONDS)
+    store.expire(key, _PROGRESS_SECONDS)
+
+
+def match_progress(run: str) -> dict[str, int | None]:
+    """{"chunks": planned (None until the dispatch has queued them all), "done": chunks done,
+    "profiles": planned, "matched": profiles matched so far}."""
+    store = _progress_store()
+    if store is None:
+        state = _LOCAL_PROGRESS.get(run, {"done": set(), "matched": 0})
+        return {"chunks": state.get("chunks"), "done": len(state["done"]), "profiles": state.get("profiles"),
+                "matched": state["matched"]}
+    key = f"portal:match:{run}"
+    found = {k.decode(): int(v) for k, v in store.hgetall(key).items()}
+    return {"chunks": found.get("chunks"), "done": store.scard(f"{key}:done"), "profiles": found.get("profiles"),
+            "matched": found.get("matched", 0)}
+
+
 def enterprise_id_chunks(size: int | None = None) -> Iterable[list[int]]:
     """Every enterprise with saved answers, as lists of ids in pk order."""
-    size = size or settings.MATCH_CHUNK_SIZE
+    size = size or getattr(settings, "MATCH_CHUNK_SIZE", 5000)
     chunk: list[int] = []
     for pk in Enterprise.objects.exclude(answers={}).order_by("pk").values_list("pk", flat=True).iterator(10_000):
         chunk.append(pk)

@@ -153,9 +153,10 @@ def _message(change: str, incentive: Incentive, amount: Decimal | None) -> tuple
     return subject, body
 
 
-def _rules_of(document_ids: Iterable[int], specs) -> tuple[RuleIndex, dict[str, Incentive]]:
-    """The current versions of these documents' keys (a later version wins), as a per-region index of compiled rules
-    and their incentive rows by stable key; kept per process and catalogue state (see eligibility's cache)."""
+def _rules_of(document_ids: Iterable[int], specs) -> tuple[RuleIndex, dict[str, Incentive], list[str]]:
+    """The current versions of these documents' keys (a later version wins), as a per-region index of compiled rules,
+    their incentive rows by stable key and the facts they read (the city first); kept per process and state of the
+    catalogue (the rules themselves are eligibility's, kept per document version)."""
     keys = sorted(set(PolicyDocument.objects.filter(pk__in=list(document_ids)).values_list("key", flat=True)))
     documents = list(PolicyDocument.objects.current().filter(key__in=keys).only(*DOCUMENT_LIST_FIELDS)
                      .order_by("region", "key"))
@@ -165,46 +166,40 @@ def _rules_of(document_ids: Iterable[int], specs) -> tuple[RuleIndex, dict[str, 
     if found is None:
         rules = [rule for document in compiled for rule in document.rules]
         incentives = {incentive.stable_key: incentive for document in compiled for incentive in document.incentives}
-        found = (RuleIndex(rules), incentives)
+        used = {key for rule in rules for key in rule.eligibility.facts() | rule.amount.facts()}
+        keys = ["city", *sorted(key for key in used if key in specs and key != "city")]
+        found = (RuleIndex(rules), incentives, keys)
         if token[0] is not None:
             _INDEXES.put(token, found)
     return found
 
 
-_INDEXES: BoundedCache[tuple[RuleIndex, dict[str, Incentive]]] = BoundedCache(maxsize=8)
+_INDEXES: BoundedCache[tuple[RuleIndex, dict[str, Incentive], list[str]]] = BoundedCache(maxsize=8)
 
 
-def _answer_columns(enterprise_ids: list[int], city_choices) -> tuple[list[int], list[object], Callable]:
-    """The chunk's enterprises in pk order, their city as stored, and a reader of one fact's stored values.
+def _read_answers(enterprise_ids: list[int], keys: list[str], specs) -> tuple[list[int], dict[str, list]]:
+    """The chunk's enterprises with saved answers, in pk order, and for each fact key its stored values in that order.
 
-    On PostgreSQL each fact is read as text by the database (answers->>'key'), only for the facts a city's rules
-    use, so a profile's JSON is never decoded in Python; elsewhere the answers are read whole."""
+    On PostgreSQL the database takes the profile apart (jsonb_to_record: the JSON is read once per row, and only
+    the facts the rules use come back, as text), so no profile's JSON is decoded in Python; elsewhere the answers
+    are read whole."""
     table = Enterprise._meta.db_table
     if connection.vendor == "postgresql":
+        quote = connection.ops.quote_name
+        columns = ", ".join(f"{quote(key)} {'jsonb' if key in specs and specs[key].per_project else 'text'}"
+                            for key in keys)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT id, answers->>'city' FROM {table} WHERE id = ANY(%s) AND answers <> '{{}}'::jsonb "
-                           "ORDER BY id", [list(enterprise_ids)])
+            cursor.execute(f"SELECT e.id, r.* FROM {table} e, jsonb_to_record(e.answers) AS r({columns}) "
+                           "WHERE e.id = ANY(%s) AND e.answers <> '{}'::jsonb ORDER BY e.id", [list(enterprise_ids)])
             rows = cursor.fetchall()
-        ids = [row[0] for row in rows]
-        cities = [row[1] for row in rows]
-
-        def reader(subset: list[int], keys: list[str], specs) -> dict[str, list]:
-            if not keys:
-                return {}
-            parts = ", ".join("answers->%s" if specs[key].per_project else "answers->>%s" for key in keys)
-            with connection.cursor() as cursor:
-                cursor.execute(f"SELECT {parts} FROM {table} WHERE id = ANY(%s) ORDER BY id", [*keys, subset])
-                values = cursor.fetchall()
-            return {key: [row[i] for row in values] for i, key in enumerate(keys)}
-        return ids, cities, reader
+        if not rows:
+            return [], {}
+        ids, *values = zip(*rows)
+        return list(ids), dict(zip(keys, values))
     answers = dict(Enterprise.objects.filter(pk__in=enterprise_ids).exclude(answers={}).order_by("pk")
                    .values_list("pk", "answers"))
     ids = list(answers)
-    cities = [answers[pk].get("city") for pk in ids]
-
-    def reader(subset: list[int], keys: list[str], specs) -> dict[str, list]:
-        return {key: [answers[pk].get(key) for pk in subset] for key in keys}
-    return ids, cities, reader
+    return ids, {key: [answers[pk].get(key) for pk in ids] for key in keys}
 
 
 def match_profiles(enterprise_ids: list[int], document_ids: list[int]) -> tuple[dict[int, dict[str, Decimal | None]],
@@ -215,12 +210,12 @@ def match_profiles(enterprise_ids: list[int], document_ids: list[int]) -> tuple[
     The enterprises are grouped by city and each group is judged column-wise (incentives.rules.batch) against its
     own city's rules only: the rules of other cities are never looked at, and cost nothing."""
     specs = known_fact_specs()
-    index, incentives = _rules_of(document_ids, specs)
+    index, incentives, keys = _rules_of(document_ids, specs)
     on = today()
     city_spec = specs.get("city")
-    ids, cities, reader = _answer_columns(enterprise_ids, city_spec.choices if city_spec else ())
+    ids, raw = _read_answers(enterprise_ids, keys, specs)
     by_city: dict[str, list[int]] = {}
-    for position, city in enumerate(cities):
+    for position, city in enumerate(raw.get("city", ())):
         if city is not None and city in index.by_region:
             by_city.setdefault(city, []).append(position)
     found: dict[int, dict[str, Decimal | None]] = {}
@@ -230,12 +225,15 @@ def match_profiles(enterprise_ids: list[int], document_ids: list[int]) -> tuple[
             continue                                    # not a city the questionnaire knows: never eligible
         rules = index.by_region[city]
         subset = [ids[p] for p in positions]
-        keys = sorted({key for rule in rules for key in rule.eligibility.facts() | rule.amount.facts()
-                       if key in specs and key != "city"})
-        raw = reader(subset, keys, specs)
+        every = len(subset) == len(ids)
+
+        def read(key, positions=positions, every=every):
+            values = raw.get(key)
+            if values is None:
+                return [None] * len(positions)
+            return values if every else [values[p] for p in positions]
         # answers are typed as the questionnaire types them (dates up to the real today), judged on `on`
-        columns = Columns(len(subset), lambda key: raw.get(key) or [None] * len(subset), specs,
-                          timezone.localdate())
+        columns = Columns(len(subset), read, specs, timezone.localdate())
         for row, rule, amount in eligible(rules, columns, city=city, on=on, specs=specs):
             value = amount.value.quantize(cent) if amount.value is not None else None
             found.setdefault(subset[row], {})[rule.key] = value
@@ -252,10 +250,10 @@ def match_chunk(*, enterprise_ids: list[int], document_ids: list[int]) -> int:
         return 0
     keys = set(incentives)
     with transaction.atomic():
-        previous = {(row.enterprise_id, row.incentive_key): row for row in MatchResult.objects.select_for_update()
-                    .filter(enterprise_id__in=enterprise_ids).only("pk", "enterprise_id", "incentive_key", "amount",
-                                                                   "document_version")
-                    if row.incentive_key in keys}
+        previous = {(enterprise_id, key): (pk, amount, version) for pk, enterprise_id, key, amount, version
+                    in MatchResult.objects.select_for_update().filter(enterprise_id__in=enterprise_ids)
+                    .values_list("pk", "enterprise_id", "incentive_key", "amount", "document_version")
+                    if key in keys}
         inserts, updates, gone, changes = [], [], [], []
         for enterprise_id in ids:
             eligible_now = now.get(enterprise_id, {})
@@ -266,15 +264,15 @@ def match_chunk(*, enterprise_ids: list[int], document_ids: list[int]) -> int:
                 if before is None:
                     inserts.append((enterprise_id, key, amount, version))
                     changes.append(("eligible", enterprise_id, incentive, amount))
-                elif before.amount != amount:
+                elif before[1] != amount:
                     updates.append(MatchResult(enterprise_id=enterprise_id, incentive_key=key, status=ELIGIBLE,
                                                amount=amount, document_version=version))
                     changes.append(("amount", enterprise_id, incentive, amount))
-                elif before.document_version != version:
+                elif before[2] != version:
                     updates.append(MatchResult(enterprise_id=enterprise_id, incentive_key=key, status=ELIGIBLE,
                                                amount=amount, document_version=version))
         for (enterprise_id, key), before in previous.items():     # stored as eligible, eligible no longer
-            gone.append(before.pk)
+            gone.append(before[0])
             changes.append(("no_longer", enterprise_id, incentives[key], None))
         if gone:
             MatchResult.objects.filter(pk__in=gone).delete()

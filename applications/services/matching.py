@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
-from typing import Callable, Iterable
+from typing import Iterable, Sequence
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -24,7 +24,7 @@ from incentives.models import Incentive, PolicyDocument
 from incentives.rules.batch import Columns, eligible
 from incentives.rules.evaluate import RuleIndex
 from incentives.rules.figures import format_money
-from incentives.selectors import DOCUMENT_LIST_FIELDS, BoundedCache, known_fact_specs
+from incentives.selectors import DOCUMENT_LIST_FIELDS, known_fact_specs
 
 from ..models import Enterprise, Membership, MatchResult, Notification, NotificationKind, NotificationPreference
 from .notifications import outbox_wake
@@ -115,10 +115,12 @@ def match_progress(run: str) -> dict[str, int | None]:
 
 
 def enterprise_id_chunks(size: int | None = None) -> Iterable[list[int]]:
-    """Every enterprise with saved answers, as lists of ids in pk order."""
+    """Every enterprise with saved answers, as lists of ids, ordered by registered city then pk: a chunk holds few
+    cities, so a worker compiles few regions' rules and judges large groups at once."""
     size = size or getattr(settings, "MATCH_CHUNK_SIZE", 5000)
     chunk: list[int] = []
-    for pk in Enterprise.objects.exclude(answers={}).order_by("pk").values_list("pk", flat=True).iterator(10_000):
+    for pk in (Enterprise.objects.exclude(answers={}).order_by("city", "pk").values_list("pk", flat=True)
+               .iterator(10_000)):
         chunk.append(pk)
         if len(chunk) == size:
             yield chunk
@@ -153,77 +155,81 @@ def _message(change: str, incentive: Incentive, amount: Decimal | None) -> tuple
     return subject, body
 
 
-def _rules_of(document_ids: Iterable[int], specs) -> tuple[RuleIndex, dict[str, Incentive], list[str]]:
-    """The current versions of these documents' keys (a later version wins), as a per-region index of compiled rules,
-    their incentive rows by stable key and the facts they read (the city first); kept per process and state of the
-    catalogue (the rules themselves are eligibility's, kept per document version)."""
-    keys = sorted(set(PolicyDocument.objects.filter(pk__in=list(document_ids)).values_list("key", flat=True)))
-    documents = list(PolicyDocument.objects.current().filter(key__in=keys).only(*DOCUMENT_LIST_FIELDS)
-                     .order_by("region", "key"))
+def _regions_rules(document_keys: set[str], regions: set[str], specs) -> tuple[RuleIndex, dict[str, Incentive]]:
+    """The rules of the current versions of these documents that are of these regions, indexed by region, and their
+    incentive rows by stable key. Built per document version in eligibility's bounded cache: a worker compiles the
+    regions of the chunks it is given (the dispatch orders chunks by city), not the whole catalogue."""
+    if not regions or not document_keys:
+        return RuleIndex(()), {}
+    documents = list(PolicyDocument.objects.current().filter(key__in=sorted(document_keys), region__in=sorted(regions))
+                     .only(*DOCUMENT_LIST_FIELDS).order_by("region", "key"))
     compiled = compiled_documents(documents, specs)
-    token = (getattr(specs, "token", None), tuple((d.pk, d.digest, d.created_at) for d in documents))
-    found = _INDEXES.get(token) if token[0] is not None else None
-    if found is None:
-        rules = [rule for document in compiled for rule in document.rules]
-        incentives = {incentive.stable_key: incentive for document in compiled for incentive in document.incentives}
-        used = {key for rule in rules for key in rule.eligibility.facts() | rule.amount.facts()}
-        keys = ["city", *sorted(key for key in used if key in specs and key != "city")]
-        found = (RuleIndex(rules), incentives, keys)
-        if token[0] is not None:
-            _INDEXES.put(token, found)
-    return found
+    rules = [rule for document in compiled for rule in document.rules]
+    incentives = {incentive.stable_key: incentive for document in compiled for incentive in document.incentives}
+    return RuleIndex(rules), incentives
 
 
-_INDEXES: BoundedCache[tuple[RuleIndex, dict[str, Incentive], list[str]]] = BoundedCache(maxsize=8)
-
-
-def _read_answers(enterprise_ids: list[int], keys: list[str], specs) -> tuple[list[int], dict[str, list]]:
-    """The chunk's enterprises with saved answers, in pk order, and for each fact key its stored values in that order.
-
-    On PostgreSQL the database takes the profile apart (jsonb_to_record: the JSON is read once per row, and only
-    the facts the rules use come back, as text), so no profile's JSON is decoded in Python; elsewhere the answers
-    are read whole."""
-    table = Enterprise._meta.db_table
+def _read_cities(enterprise_ids: list[int]) -> tuple[list[int], list[object], dict | None]:
+    """The chunk's enterprises with saved answers, in pk order, and the city of each as stored; elsewhere than on
+    PostgreSQL the whole answers too (read once)."""
     if connection.vendor == "postgresql":
-        quote = connection.ops.quote_name
-        columns = ", ".join(f"{quote(key)} {'jsonb' if key in specs and specs[key].per_project else 'text'}"
-                            for key in keys)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT e.id, r.* FROM {table} e, jsonb_to_record(e.answers) AS r({columns}) "
-                           "WHERE e.id = ANY(%s) AND e.answers <> '{}'::jsonb ORDER BY e.id", [list(enterprise_ids)])
+            cursor.execute(f"SELECT id, answers->>'city' FROM {Enterprise._meta.db_table} "
+                           "WHERE id = ANY(%s) AND answers <> '{}'::jsonb ORDER BY id", [list(enterprise_ids)])
             rows = cursor.fetchall()
-        if not rows:
-            return [], {}
-        ids, *values = zip(*rows)
-        return list(ids), dict(zip(keys, values))
+        return [row[0] for row in rows], [row[1] for row in rows], None
     answers = dict(Enterprise.objects.filter(pk__in=enterprise_ids).exclude(answers={}).order_by("pk")
                    .values_list("pk", "answers"))
-    ids = list(answers)
-    return ids, {key: [answers[pk].get(key) for pk in ids] for key in keys}
+    return list(answers), [value.get("city") for value in answers.values()], answers
+
+
+def _read_answers(ids: list[int], keys: list[str], specs, answers: dict | None) -> dict[str, Sequence]:
+    """For each fact key, the stored values of these enterprises, in the order of `ids`.
+
+    On PostgreSQL the database takes the profiles apart (jsonb_to_record: each profile read once, only the facts
+    the rules use coming back, as text), so no profile's JSON is decoded in Python."""
+    if not keys or not ids:
+        return {}
+    if answers is not None:
+        return {key: [answers[pk].get(key) for pk in ids] for key in keys}
+    quote = connection.ops.quote_name
+    columns = ", ".join(f"{quote(key)} {'jsonb' if key in specs and specs[key].per_project else 'text'}"
+                        for key in keys)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT r.* FROM {Enterprise._meta.db_table} e, jsonb_to_record(e.answers) AS r({columns}) "
+                       "WHERE e.id = ANY(%s) ORDER BY e.id", [list(ids)])
+        rows = cursor.fetchall()
+    if len(rows) != len(ids):        # a profile emptied in between: read it again, keyed
+        return _read_answers(ids, keys, specs, dict(Enterprise.objects.filter(pk__in=ids).values_list("pk", "answers")
+                                                   ) | {pk: {} for pk in ids})
+    return dict(zip(keys, zip(*rows)))
 
 
 def match_profiles(enterprise_ids: list[int], document_ids: list[int]) -> tuple[dict[int, dict[str, Decimal | None]],
-                                                                              dict[str, Incentive], list[int]]:
+                                                                              dict[str, Incentive], list[int], set[str]]:
     """What the engine says now: for each enterprise, the incentives it is eligible for with their amounts (to the
-    cent, as stored), over the current versions of these documents; with the incentive rows and the ids matched.
+    cent, as stored), over the current versions of these documents; with the incentive rows of the regions
+    concerned, the ids matched and the documents' keys.
 
     The enterprises are grouped by city and each group is judged column-wise (incentives.rules.batch) against its
-    own city's rules only: the rules of other cities are never looked at, and cost nothing."""
+    own city's rules only: the rules of other cities are neither compiled nor looked at."""
     specs = known_fact_specs()
-    index, incentives, keys = _rules_of(document_ids, specs)
     on = today()
+    document_keys = set(PolicyDocument.objects.filter(pk__in=list(document_ids)).values_list("key", flat=True))
+    ids, cities, answers = _read_cities(enterprise_ids)
     city_spec = specs.get("city")
-    ids, raw = _read_answers(enterprise_ids, keys, specs)
     by_city: dict[str, list[int]] = {}
-    for position, city in enumerate(raw.get("city", ())):
-        if city is not None and city in index.by_region:
+    for position, city in enumerate(cities):
+        if type(city) is str and (city_spec is None or city in city_spec.choices):   # else never eligible
             by_city.setdefault(city, []).append(position)
+    index, incentives = _regions_rules(document_keys, set(by_city), specs)
+    by_city = {city: positions for city, positions in by_city.items() if city in index.by_region}
+    keys = sorted({key for city in by_city for rule in index.by_region[city]
+                   for key in rule.eligibility.facts() | rule.amount.facts() if key in specs and key != "city"})
+    raw = _read_answers(ids, keys, specs, answers)
     found: dict[int, dict[str, Decimal | None]] = {}
     cent = Decimal("0.01")
     for city, positions in by_city.items():
-        if city_spec is not None and city not in city_spec.choices:
-            continue                                    # not a city the questionnaire knows: never eligible
-        rules = index.by_region[city]
         subset = [ids[p] for p in positions]
         every = len(subset) == len(ids)
 
@@ -234,10 +240,10 @@ def match_profiles(enterprise_ids: list[int], document_ids: list[int]) -> tuple[
             return values if every else [values[p] for p in positions]
         # answers are typed as the questionnaire types them (dates up to the real today), judged on `on`
         columns = Columns(len(subset), read, specs, timezone.localdate())
-        for row, rule, amount in eligible(rules, columns, city=city, on=on, specs=specs):
+        for row, rule, amount in eligible(index.by_region[city], columns, city=city, on=on, specs=specs):
             value = amount.value.quantize(cent) if amount.value is not None else None
             found.setdefault(subset[row], {})[rule.key] = value
-    return found, incentives, ids
+    return found, incentives, ids, document_keys
 
 
 def match_chunk(*, enterprise_ids: list[int], document_ids: list[int]) -> int:
@@ -245,15 +251,14 @@ def match_chunk(*, enterprise_ids: list[int], document_ids: list[int]) -> int:
 
     Idempotent: what is stored is what the enterprise was last told, so a chunk run twice writes and notifies
     nothing the second time."""
-    now, incentives, ids = match_profiles(enterprise_ids, document_ids)
-    if not incentives:
+    now, incentives, ids, document_keys = match_profiles(enterprise_ids, document_ids)
+    if not document_keys:
         return 0
-    keys = set(incentives)
     with transaction.atomic():
         previous = {(enterprise_id, key): (pk, amount, version) for pk, enterprise_id, key, amount, version
                     in MatchResult.objects.select_for_update().filter(enterprise_id__in=enterprise_ids)
                     .values_list("pk", "enterprise_id", "incentive_key", "amount", "document_version")
-                    if key in keys}
+                    if key.partition("/")[0] in document_keys}
         inserts, updates, gone, changes = [], [], [], []
         for enterprise_id in ids:
             eligible_now = now.get(enterprise_id, {})
@@ -271,9 +276,12 @@ def match_chunk(*, enterprise_ids: list[int], document_ids: list[int]) -> int:
                 elif before[2] != version:
                     updates.append(MatchResult(enterprise_id=enterprise_id, incentive_key=key, status=ELIGIBLE,
                                                amount=amount, document_version=version))
+        elsewhere = _incentives_by_key({key for _, key in previous} - incentives.keys())
         for (enterprise_id, key), before in previous.items():     # stored as eligible, eligible no longer
             gone.append(before[0])
-            changes.append(("no_longer", enterprise_id, incentives[key], None))
+            incentive = incentives.get(key) or elsewhere.get(key)
+            if incentive is not None:
+                changes.append(("no_longer", enterprise_id, incentive, None))
         if gone:
             MatchResult.objects.filter(pk__in=gone).delete()
         _insert(inserts)
@@ -283,6 +291,20 @@ def match_chunk(*, enterprise_ids: list[int], document_ids: list[int]) -> int:
                                             update_fields=["status", "amount", "document_version", "updated_at"])
         _notify(changes)
     return len(ids)
+
+
+def _incentives_by_key(keys: set[str]) -> dict[str, Incentive]:
+    """Current incentives by stable key (those of a region no enterprise of the chunk is in any more: rare)."""
+    if not keys:
+        return {}
+    found: dict[str, Incentive] = {}
+    for document_key, key in (k.split("/", 1) for k in keys):
+        incentive = (Incentive.objects.filter(document__key=document_key, document__is_current=True, key=key)
+                     .select_related("document").only("id", "key", "name", "document__key", "document__title",
+                                                      "document__version").first())
+        if incentive is not None:
+            found[incentive.stable_key] = incentive
+    return found
 
 
 def _insert(rows: list[tuple[int, str, Decimal | None, int]]) -> None:

@@ -429,15 +429,26 @@ def amount_for(rule: BatchRule, columns: Columns, row: int, *, city: str, specs:
     return _finish(rule.rule._compiled.amount(facts, specs, False))
 
 
+SMALL_GROUP = 24     # fewer rows than this: the one-enterprise engine is quicker than array operations
+
+
 def eligible(rules: Sequence[IncentiveRule], columns: Columns, *, city: str, on: date, specs: Specs
              ) -> list[tuple[int, IncentiveRule, AmountResult]]:
     """Every (row, rule, amount) where the rule is eligible on the date, for rows all of `city`: the match's question.
 
     The rules should be the city's own (see evaluate.RuleIndex); a rule of another region is eligible for none."""
+    open_rules = [rule for rule in rules if rule.region == city and availability(rule, on) == OPEN]
     found = []
-    for rule in rules:
-        if rule.region != city or availability(rule, on) != OPEN:
-            continue
+    if columns.size < SMALL_GROUP:
+        keys = sorted({key for rule in open_rules for key in rule.eligibility.facts() | rule.amount.facts()})
+        for row in range(columns.size):
+            facts = _facts_of(columns, row, keys, city)
+            for rule in open_rules:
+                result = _evaluate(rule, facts, on, specs, False, False)
+                if result.status == Status.ELIGIBLE:
+                    found.append((row, rule, result.amount))
+        return found
+    for rule in open_rules:
         compiled = batch_rule(rule, specs)
         codes = rule_statuses(compiled, columns, city=city, on=on, specs=specs)
         for row in np.flatnonzero(codes == 1).tolist():

@@ -106,7 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     prepare(args.profiles)
     if args.prepare_only:
         return 0
-    ids = list(Enterprise.objects.exclude(answers={}).order_by("pk").values_list("pk", flat=True)[:args.profiles])
+    # the first N profiles, in the dispatch's order (registered city, then pk: see enterprise_id_chunks)
+    first = Enterprise.objects.exclude(answers={}).order_by("pk").values_list("pk", "city")[:args.profiles]
+    ids = [pk for pk, _ in sorted(first, key=lambda row: (row[1], row[0]))]
     if not args.again:
         with connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {MatchResult._meta.db_table}")
@@ -123,7 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "portal", "worker", "--concurrency", str(args.workers),
          "--loglevel", "WARNING", "--without-mingle", "--without-gossip", "-n", f"bench-match-{os.getpid()}@%h"],
-        cwd=ROOT, env={**os.environ, "DJANGO_DEBUG": "false"}, start_new_session=True)
+        cwd=ROOT, env={"PORTAL_COMPILED_DOCUMENTS": "32", **os.environ, "DJANGO_DEBUG": "false"},
+        start_new_session=True)
     run = new_run()
     load = os.getloadavg()
     try:

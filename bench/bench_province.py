@@ -127,7 +127,7 @@ def rss_mib() -> float:
     return float("nan")
 
 
-def child(size: int, role: str, kept: int = 64) -> None:
+def child(size: int, role: str, kept: int = 32) -> None:
     specs, seed = load_seed()
     specs, documents = catalogue(specs, seed, size)
     rng = random.Random(3)
@@ -265,8 +265,8 @@ def main(argv=None) -> int:
     parser.add_argument("--enterprises", type=int, default=2000, help="江门 enterprises for the CPU time per enterprise")
     parser.add_argument("--profiles", type=int, default=20000, help="profiles for the match throughput")
     parser.add_argument("--seed", type=int, default=20250601)
-    parser.add_argument("--kept", type=int, default=64,
-                        help="documents a match worker keeps compiled (INCENTIVES_COMPILED_DOCUMENTS; default 64)")
+    parser.add_argument("--kept", type=int, default=32,
+                        help="documents a match worker keeps compiled (PORTAL_COMPILED_DOCUMENTS; default 32)")
     parser.add_argument("--child", nargs=2, metavar=("SIZE", "ROLE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:

@@ -250,38 +250,47 @@ def match_chunk(*, enterprise_ids: list[int], document_ids: list[int]) -> int:
     """Match these enterprises against the changed incentives; store the results, notify changes; return how many.
 
     Idempotent: what is stored is what the enterprise was last told, so a chunk run twice writes and notifies
-    nothing the second time."""
+    nothing the second time. Two runs of one chunk at once need no row locks: a pair both insert breaks the unique
+    constraint and the later run is retried (it then finds the pair stored), upserts converge, and a notification's
+    key names its enterprise, incentive, version and change, so it is written once."""
     now, incentives, ids, document_keys = match_profiles(enterprise_ids, document_ids)
     if not document_keys:
         return 0
+    versions = {key: incentive.document.version for key, incentive in incentives.items()}
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # A crash may lose the last chunks' commits; the match is recomputed from the profiles by the next one
+            # (stored results and notifications are written in the same transaction, so they are lost together).
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
         previous = {(enterprise_id, key): (pk, amount, version) for pk, enterprise_id, key, amount, version
-                    in MatchResult.objects.select_for_update().filter(enterprise_id__in=enterprise_ids)
+                    in MatchResult.objects.filter(enterprise_id__in=ids)
                     .values_list("pk", "enterprise_id", "incentive_key", "amount", "document_version")
                     if key.partition("/")[0] in document_keys}
         inserts, updates, gone, changes = [], [], [], []
+        pop = previous.pop
         for enterprise_id in ids:
-            eligible_now = now.get(enterprise_id, {})
+            eligible_now = now.get(enterprise_id)
+            if not eligible_now:
+                continue
             for key, amount in eligible_now.items():
-                incentive = incentives[key]
-                version = incentive.document.version
-                before = previous.pop((enterprise_id, key), None)
+                before = pop((enterprise_id, key), None) if previous else None
                 if before is None:
-                    inserts.append((enterprise_id, key, amount, version))
-                    changes.append(("eligible", enterprise_id, incentive, amount))
+                    inserts.append((enterprise_id, key, amount, versions[key]))
+                    changes.append(("eligible", enterprise_id, key, amount))
                 elif before[1] != amount:
                     updates.append(MatchResult(enterprise_id=enterprise_id, incentive_key=key, status=ELIGIBLE,
-                                               amount=amount, document_version=version))
-                    changes.append(("amount", enterprise_id, incentive, amount))
-                elif before[2] != version:
+                                               amount=amount, document_version=versions[key]))
+                    changes.append(("amount", enterprise_id, key, amount))
+                elif before[2] != versions[key]:
                     updates.append(MatchResult(enterprise_id=enterprise_id, incentive_key=key, status=ELIGIBLE,
-                                               amount=amount, document_version=version))
+                                               amount=amount, document_version=versions[key]))
         elsewhere = _incentives_by_key({key for _, key in previous} - incentives.keys())
+        incentives = {**elsewhere, **incentives}
         for (enterprise_id, key), before in previous.items():     # stored as eligible, eligible no longer
             gone.append(before[0])
-            incentive = incentives.get(key) or elsewhere.get(key)
-            if incentive is not None:
-                changes.append(("no_longer", enterprise_id, incentive, None))
+            if key in incentives:
+                changes.append(("no_longer", enterprise_id, key, None))
         if gone:
             MatchResult.objects.filter(pk__in=gone).delete()
         _insert(inserts)
@@ -289,7 +298,7 @@ def match_chunk(*, enterprise_ids: list[int], document_ids: list[int]) -> int:
             MatchResult.objects.bulk_create(updates, batch_size=2000, update_conflicts=True,
                                             unique_fields=["enterprise", "incentive_key"],
                                             update_fields=["status", "amount", "document_version", "updated_at"])
-        _notify(changes)
+        _notify(changes, incentives)
     return len(ids)
 
 
@@ -325,7 +334,7 @@ def _insert(rows: list[tuple[int, str, Decimal | None, int]]) -> None:
                            "FROM STDIN WITH (FORMAT text, NULL '')", buffer)
 
 
-def _notify(changes: list[tuple[str, int, Incentive, Decimal | None]]) -> None:
+def _notify(changes: list[tuple[str, int, str, Decimal | None]], incentives: dict[str, Incentive]) -> None:
     """One notification per change and member of the enterprise (not those who turned these off); keyed so that a
     chunk run twice notifies once."""
     if not changes:
@@ -341,11 +350,11 @@ def _notify(changes: list[tuple[str, int, Incentive, Decimal | None]]) -> None:
         user_id__in=[u for users in members.values() for u in users], kind=NotificationKind.POLICY_MATCH,
         enabled=False).values_list("user_id", flat=True))
     notifications = []
-    for change, enterprise_id, incentive, amount in changes:
+    for change, enterprise_id, key, amount in changes:
         users = [user_id for user_id in members.get(enterprise_id, []) if user_id not in muted]
         if not users:
             continue
-        key = incentive.stable_key
+        incentive = incentives[key]
         subject, body = _message(change, incentive, amount)
         url = reverse("incentives:incentive_detail", args=[incentive.document.key, incentive.key])
         notifications += [Notification(

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import IntegrityError
 
 from ..services import matching
 
@@ -21,8 +22,9 @@ def policy_match_dispatch(document_ids: list[int], run: str | None = None) -> in
     return chunks
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5, soft_time_limit=600,
-             time_limit=660)
+# IntegrityError: the same chunk run twice at once (a redelivery) inserted a pair first; run again, it finds it
+@shared_task(acks_late=True, autoretry_for=(OSError, IntegrityError), retry_backoff=True, max_retries=5,
+             soft_time_limit=600, time_limit=660)
 def policy_match_chunk(enterprise_ids: list[int], document_ids: list[int], run: str | None = None) -> int:
     matched = matching.match_chunk(enterprise_ids=enterprise_ids, document_ids=document_ids)
     if run:

@@ -255,7 +255,29 @@ def run_size(base_specs, seed, size: int, args) -> dict:
     figures["match_per_cpu_s"] = len(answers) / cpu
     figures["match_pairs"] = pairs
     figures["load_match"] = load()
+    figures["_kept"] = (specs, index, by_key)
     return figures
+
+
+def round_robin(results, args) -> None:
+    """The 江门 enterprise's CPU time at every size again, sizes taken in turn, `--rounds` times: each size sees the
+    same machine, so the ratios are fairer than those of the sizes measured one after the other."""
+    rng = random.Random(args.seed + 2)
+    timings: dict[int, list[float]] = {r["size"]: [] for r in results}
+    for _ in range(args.rounds):
+        for figures in results:
+            specs, index, by_key = figures["_kept"]
+            batch = [profile(specs, rng, "jiangmen") for _ in range(500)]
+            start = time.process_time()
+            for facts in batch:
+                best_total(index.evaluate(facts, on=ON, specs=specs), by_key)
+            timings[figures["size"]].append((time.process_time() - start) / len(batch) * 1000)
+    base = statistics.median(timings[results[0]["size"]])
+    line = ", ".join(f"{size} documents {statistics.median(t):.3f} ms (× {statistics.median(t) / base:.2f})"
+                     for size, t in timings.items())
+    print(f"\n江门 enterprise, sizes in turn ({args.rounds} rounds of 500, median CPU per enterprise): {line}   [{load()}]")
+    for figures in results:
+        figures["rr_ratio"] = statistics.median(timings[figures["size"]]) / base
 
 
 def main(argv=None) -> int:
@@ -265,6 +287,7 @@ def main(argv=None) -> int:
     parser.add_argument("--enterprises", type=int, default=2000, help="江门 enterprises for the CPU time per enterprise")
     parser.add_argument("--profiles", type=int, default=20000, help="profiles for the match throughput")
     parser.add_argument("--seed", type=int, default=20250601)
+    parser.add_argument("--rounds", type=int, default=7, help="rounds of the sizes-in-turn comparison")
     parser.add_argument("--kept", type=int, default=32,
                         help="documents a match worker keeps compiled (PORTAL_COMPILED_DOCUMENTS; default 32)")
     parser.add_argument("--child", nargs=2, metavar=("SIZE", "ROLE"), help=argparse.SUPPRESS)
@@ -296,9 +319,11 @@ def main(argv=None) -> int:
               f"   [{figures['load_memory']}]")
         print(f"  match, column-wise, own city's rules: {figures['match_per_cpu_s']:,.0f} profiles per CPU-second "
               f"({figures['match_pairs']:,} eligible pairs for {args.profiles:,} profiles, groups of {figures['group']:,})   [{figures['load_match']}]")
+    round_robin(results, args)
     last = results[-1]
     first = results[0]
     print(f"\nsizes={' '.join(str(r['size']) for r in results)} one_ratio={last['one_ms'] / first['one_ms']:.2f} "
+          f"round_robin_cpu_ratio={last['rr_ratio']:.2f} "
           f"cpu_ratio={last['one_cpu_ms'] / first['one_cpu_ms']:.2f} web_rss_ratio={last['rss_web'] / first['rss_web']:.2f} "
           f"match_rss_ratio={last['rss_match'] / first['rss_match']:.2f} "
           f"match_per_cpu_s={last['match_per_cpu_s']:.0f}")

@@ -170,17 +170,18 @@ def _regions_rules(document_keys: set[str], regions: set[str], specs) -> tuple[R
 
 
 def _read_cities(enterprise_ids: list[int]) -> tuple[list[int], list[object], dict | None]:
-    """The chunk's enterprises with saved answers, in pk order, and the city of each as stored; elsewhere than on
-    PostgreSQL the whole answers too (read once)."""
+    """The chunk's enterprises in pk order and a first guess of each one's city: on PostgreSQL the registered city
+    (a plain column: the answers are not read for it), elsewhere the answered city, with the whole answers."""
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT id, answers->>'city' FROM {Enterprise._meta.db_table} "
-                           "WHERE id = ANY(%s) AND answers <> '{}'::jsonb ORDER BY id", [list(enterprise_ids)])
-            rows = cursor.fetchall()
+        rows = list(Enterprise.objects.filter(pk__in=enterprise_ids).order_by("pk").values_list("pk", "city"))
         return [row[0] for row in rows], [row[1] for row in rows], None
-    answers = dict(Enterprise.objects.filter(pk__in=enterprise_ids).exclude(answers={}).order_by("pk")
-                   .values_list("pk", "answers"))
-    return list(answers), [value.get("city") for value in answers.values()], answers
+    answers = dict(Enterprise.objects.filter(pk__in=enterprise_ids).order_by("pk").values_list("pk", "answers"))
+    return list(answers), [(value or {}).get("city") for value in answers.values()], answers
+
+
+def _facts_read(index: RuleIndex, specs) -> list[str]:
+    return sorted({key for rule in index.rules for key in rule.eligibility.facts() | rule.amount.facts()
+                   if key in specs and key != "city"})
 
 
 def _read_answers(ids: list[int], keys: list[str], specs, answers: dict | None) -> dict[str, Sequence]:
@@ -196,13 +197,15 @@ def _read_answers(ids: list[int], keys: list[str], specs, answers: dict | None) 
     columns = ", ".join(f"{quote(key)} {'jsonb' if key in specs and specs[key].per_project else 'text'}"
                         for key in keys)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT r.* FROM {Enterprise._meta.db_table} e, jsonb_to_record(e.answers) AS r({columns}) "
+        cursor.execute(f"SELECT e.id, r.* FROM {Enterprise._meta.db_table} e, jsonb_to_record(e.answers) AS r({columns}) "
                        "WHERE e.id = ANY(%s) ORDER BY e.id", [list(ids)])
         rows = cursor.fetchall()
-    if len(rows) != len(ids):        # a profile emptied in between: read it again, keyed
-        return _read_answers(ids, keys, specs, dict(Enterprise.objects.filter(pk__in=ids).values_list("pk", "answers")
-                                                   ) | {pk: {} for pk in ids})
-    return dict(zip(keys, zip(*rows)))
+    if [row[0] for row in rows] != list(ids):     # deleted in between: line the values up with `ids`, None if gone
+        by_id = {row[0]: row[1:] for row in rows}
+        rows = [(pk, *by_id.get(pk, (None,) * len(keys))) for pk in ids]
+    if not rows:
+        return {key: () for key in keys}
+    return dict(zip(keys, list(zip(*rows))[1:]))
 
 
 def match_profiles(enterprise_ids: list[int], document_ids: list[int]) -> tuple[dict[int, dict[str, Decimal | None]],
@@ -216,17 +219,28 @@ def match_profiles(enterprise_ids: list[int], document_ids: list[int]) -> tuple[
     specs = known_fact_specs()
     on = today()
     document_keys = set(PolicyDocument.objects.filter(pk__in=list(document_ids)).values_list("key", flat=True))
-    ids, cities, answers = _read_cities(enterprise_ids)
+    ids, guessed, answers = _read_cities(enterprise_ids)
     city_spec = specs.get("city")
+
+    def known(city: object) -> bool:
+        return type(city) is str and (city_spec is None or city in city_spec.choices)   # else never eligible
+    # One read of the profiles: the answered city and the facts of the rules of the cities guessed; an enterprise
+    # that answered another city than it registered in adds that city's rules and facts (a second, rare read).
+    regions = {city for city in guessed if known(city)}
+    index, incentives = _regions_rules(document_keys, regions, specs)
+    keys = _facts_read(index, specs)
+    raw = _read_answers(ids, ["city", *keys], specs, answers)
+    cities = raw.get("city", ())
+    more = {city for city in cities if known(city)} - regions
+    if more:
+        index, incentives = _regions_rules(document_keys, regions | more, specs)
+        missing = sorted(set(_facts_read(index, specs)) - set(keys))
+        if missing:
+            raw.update(_read_answers(ids, missing, specs, answers))
     by_city: dict[str, list[int]] = {}
     for position, city in enumerate(cities):
-        if type(city) is str and (city_spec is None or city in city_spec.choices):   # else never eligible
+        if known(city) and city in index.by_region:
             by_city.setdefault(city, []).append(position)
-    index, incentives = _regions_rules(document_keys, set(by_city), specs)
-    by_city = {city: positions for city, positions in by_city.items() if city in index.by_region}
-    keys = sorted({key for city in by_city for rule in index.by_region[city]
-                   for key in rule.eligibility.facts() | rule.amount.facts() if key in specs and key != "city"})
-    raw = _read_answers(ids, keys, specs, answers)
     found: dict[int, dict[str, Decimal | None]] = {}
     cent = Decimal("0.01")
     for city, positions in by_city.items():

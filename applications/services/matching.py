@@ -277,10 +277,13 @@ def match_chunk(*, enterprise_ids: list[int], document_ids: list[int]) -> int:
             # (stored results and notifications are written in the same transaction, so they are lost together).
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        previous = {(enterprise_id, key): (pk, amount, version) for pk, enterprise_id, key, amount, version
-                    in MatchResult.objects.filter(enterprise_id__in=ids)
-                    .values_list("pk", "enterprise_id", "incentive_key", "amount", "document_version")
-                    if key.partition("/")[0] in document_keys}
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id, enterprise_id, incentive_key, amount, document_version FROM "
+                           f"{MatchResult._meta.db_table} WHERE enterprise_id IN ({', '.join(['%s'] * len(ids))})"
+                           if ids else "SELECT 1 WHERE false", list(ids))
+            rows = cursor.fetchall()
+        previous = {(enterprise_id, key): (pk, _decimal(amount), version) for pk, enterprise_id, key, amount, version
+                    in rows if key.partition("/")[0] in document_keys}
         inserts, updates, gone, changes = [], [], [], []
         pop = previous.pop
         for enterprise_id in ids:
@@ -314,6 +317,13 @@ def match_chunk(*, enterprise_ids: list[int], document_ids: list[int]) -> int:
                                             update_fields=["status", "amount", "document_version", "updated_at"])
         _notify(changes, incentives)
     return len(ids)
+
+
+def _decimal(value) -> Decimal | None:
+    """An amount as stored (SQLite gives it back as a float or text): to the cent."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    return Decimal(str(value)).quantize(Decimal("0.01"))
 
 
 def _incentives_by_key(keys: set[str]) -> dict[str, Incentive]:

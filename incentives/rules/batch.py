@@ -43,6 +43,7 @@ _PLAIN_DATES = re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2}\n)*")
 _BOOL_WORDS = {"true": 1, "false": 0}     # JSON true / false read as text (->>)
 _DECIMALS = {FactType.MONEY: 2, FactType.PERCENT: 2, FactType.NUMBER: 4, FactType.INTEGER: 0}
 _EXACT_BELOW = 2.0 ** 39          # below this, four decimals never share a float: comparisons stay exact
+_UNSEEN = object()
 _UNDEFINED = np.nan               # a growth rate over a base of 0 (or less)
 
 
@@ -68,6 +69,7 @@ class Columns:
         self.size, self._read, self.specs, self.today = size, raw, specs, today
         self._columns: dict[str, Column] = {}
         self._raws: dict[str, Sequence[object]] = {}
+        self._typed: dict[tuple[str, int], object] = {}
 
     @classmethod
     def from_answers(cls, answers: Sequence[Mapping[str, object]], specs: Specs, today: date) -> "Columns":
@@ -82,9 +84,12 @@ class Columns:
     raw = _raw
 
     def typed(self, key: str, row: int) -> object:
-        """One answer as the one-enterprise engine reads it (for the exact path)."""
-        value = self._raw(key)[row] if key in self.specs else None
-        return _coerce(self.specs[key], value, self.today) if value is not None else None
+        """One answer as the one-enterprise engine reads it (for the exact path), typed once per row and fact."""
+        found = self._typed.get((key, row), _UNSEEN)
+        if found is _UNSEEN:
+            value = self._raw(key)[row] if key in self.specs else None
+            found = self._typed[key, row] = _coerce(self.specs[key], value, self.today) if value is not None else None
+        return found
 
     def column(self, key: str) -> Column:
         found = self._columns.get(key)
@@ -451,8 +456,12 @@ def eligible(rules: Sequence[IncentiveRule], columns: Columns, *, city: str, on:
     for rule in open_rules:
         compiled = batch_rule(rule, specs)
         codes = rule_statuses(compiled, columns, city=city, on=on, specs=specs)
-        for row in np.flatnonzero(codes == 1).tolist():
-            found.append((row, rule, amount_for(compiled, columns, row, city=city, specs=specs)))
+        rows = np.flatnonzero(codes == 1).tolist()
+        if compiled.constant is not None:
+            amount = compiled.constant
+            found += [(row, rule, amount) for row in rows]
+        else:
+            found += [(row, rule, amount_for(compiled, columns, row, city=city, specs=specs)) for row in rows]
     return found
 
 

@@ -47,7 +47,6 @@ from incentives.policy_files import PolicyData, read_files  # noqa: E402
 from incentives.policy_files.reader import fact_spec  # noqa: E402
 from incentives.rules.combine import best_total  # noqa: E402
 from incentives.rules.evaluate import RuleIndex, build_rule, evaluate_all  # noqa: E402
-from incentives.rules.model import FactType  # noqa: E402
 
 ON = date(2025, 6, 1)          # every seed document in force, 江门's included
 TODAY = date(2025, 6, 30)

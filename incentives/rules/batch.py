@@ -30,7 +30,7 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 
 from .answers import AnswerError, coerce_answer
-from .model import AllOf, AnyOf, Compare, Condition, FactSpec, FactType, Not
+from .model import AllOf, Compare, Condition, FactSpec, FactType, Not
 from .evaluate.conditions import _operand
 from .evaluate.rules import OPEN, IncentiveRule, Status, _evaluate, availability
 from .evaluate.amounts import AmountResult, _finish
@@ -149,7 +149,7 @@ def _split_plain(raw: Sequence[object], plain: re.Pattern) -> tuple[np.ndarray, 
 
 def _numbers(spec: FactSpec, raw: Sequence[object], today: date) -> Column:
     n = len(raw)
-    known, values, exact = np.zeros(n, bool), np.zeros(n), np.ones(n, bool)
+    known, values = np.zeros(n, bool), np.zeros(n)
     rows, row_list, texts, plain = _split_plain(raw, _PLAIN_NUMBERS)
     slow: list[int] = []
     if plain and texts:
@@ -161,8 +161,6 @@ def _numbers(spec: FactSpec, raw: Sequence[object], today: date) -> Column:
         fine = whole & (parsed <= 1e12) & (np.abs(parsed) < _EXACT_BELOW * 2)
         if spec.type == FactType.PERCENT:
             fine &= parsed >= -100 if spec.growth else (parsed >= -100) & (parsed <= 100)
-        elif spec.per_project:
-            fine &= parsed >= 0
         else:
             fine &= parsed >= 0
         good = rows[fine]

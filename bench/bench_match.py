@@ -1,12 +1,14 @@
 """Time the 免申即享 match of N generated enterprise profiles against a changed document, through real workers.
 
-    .venv/bin/python bench/bench_match.py [--profiles N] [--workers W] [--document KEY]
+    .venv/bin/python bench/bench_match.py [--profiles N] [--workers W] [--document KEY|all] [--again]
 
 Needs Redis (PORTAL_REDIS_URL, default redis://127.0.0.1:6379/10). On PostgreSQL when DATABASE_URL names it
-(a database of its own: the bench flushes it when N changes), else a SQLite file in /tmp (slower: one writer).
-It starts `celery -A portal worker` with W processes (default 2), queues one chunk task per MATCH_CHUNK_SIZE
-profiles (what the dispatch task queues after a load) and waits for every chunk. The last line is exactly
-``profiles=<n> seconds=<n> per_second=<n>``.
+(a database of its own: the bench adds profiles until there are N, and uses the first N), else a SQLite file in
+/tmp (slower: one writer). It starts `celery -A portal worker` with W processes (default 2), queues one chunk
+task per MATCH_CHUNK_SIZE profiles (what the dispatch task queues after a load), follows the match's progress
+(matching.match_progress, in Redis) and stops when every chunk is done. The stored results are emptied first
+(every eligible pair is new and written) unless --again (the same versions matched again: nothing to write).
+The last line is exactly ``profiles=<n> seconds=<n> per_second=<n>``.
 """
 from __future__ import annotations
 
@@ -34,13 +36,14 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
 from django.test import override_settings  # noqa: E402
 
 from applications.credit_code import check_character  # noqa: E402
 from applications.models import Enterprise, MatchResult  # noqa: E402
-from applications.services.matching import enterprise_id_chunks  # noqa: E402
+from applications.services.matching import match_progress, new_run, progress_planned  # noqa: E402
 from applications.tasks.matching import policy_match_chunk  # noqa: E402
 from bench.bench_eligibility import profile  # noqa: E402
 from incentives.models import PolicyDocument  # noqa: E402
@@ -71,14 +74,14 @@ def prepare(n: int) -> None:
             call_command("load_policy", str(FIXTURES / "facts.yaml"), *map(str, sorted((FIXTURES / "policies")
                                                                                        .glob("*.yaml"))),
                          stdout=open(os.devnull, "w"))
-    if Enterprise.objects.exclude(answers={}).count() == n:
+    have = Enterprise.objects.exclude(answers={}).count()
+    if have >= n:
         return
-    Enterprise.objects.all().delete()
     specs = known_fact_specs()
-    rng = random.Random(11)
+    rng = random.Random(11 + have)
     cities = [c for c in specs["city"].choices] if "city" in specs else ["jiangmen"]
     started = time.perf_counter()
-    for start in range(0, n, 5000):
+    for start in range(have, n, 5000):
         rows = []
         for i in range(start, min(n, start + 5000)):
             facts = profile(specs, rng, unknown_share=0.3)
@@ -87,37 +90,92 @@ def prepare(n: int) -> None:
             rows.append(Enterprise(name=f"基准企业{i}", credit_code=first + check_character(first), city=facts["city"],
                                    answers=json_answers(facts, specs)))
         Enterprise.objects.bulk_create(rows)
-    print(f"generated {n} profiles in {time.perf_counter() - started:.1f} s")
+        reset_queries()      # with DEBUG on, every query's SQL is kept: gigabytes at a million profiles
+    print(f"generated {n - have} profiles in {time.perf_counter() - started:.1f} s")
+
+
+def pool_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its children (the worker's pool), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(child) for child in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profiles", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--document", default="jiangmen-2023-manufacturing")
+    parser.add_argument("--document", default="all", help="a document key, or all (the whole catalogue, default)")
+    parser.add_argument("--again", action="store_true",
+                        help="keep the stored results: a second match of the same versions (nothing changes)")
+    parser.add_argument("--prepare-only", action="store_true", help="generate the profiles, match nothing")
     args = parser.parse_args(argv)
     prepare(args.profiles)
-    MatchResult.objects.all().delete()
-    document = PolicyDocument.objects.get(key=args.document, is_current=True)
+    if args.prepare_only:
+        return 0
+    # the first N profiles, in the dispatch's order (registered city, then pk: see enterprise_id_chunks)
+    first = Enterprise.objects.exclude(answers={}).order_by("pk").values_list("pk", "city")[:args.profiles]
+    ids = [pk for pk, _ in sorted(first, key=lambda row: (row[1], row[0]))]
+    if not args.again:
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {MatchResult._meta.db_table}")
+    documents = PolicyDocument.objects.current()
+    if args.document != "all":
+        documents = documents.filter(key=args.document)
+    document_ids = list(documents.values_list("pk", flat=True))
+    incentives = sum(d.incentives.count() for d in documents)
+    size = settings.MATCH_CHUNK_SIZE
+    chunks = [ids[i:i + size] for i in range(0, len(ids), size)]
     connection.close()
     with app.connection_for_write() as conn:
         conn.default_channel.queue_purge("celery")
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "portal", "worker", "--concurrency", str(args.workers),
          "--loglevel", "WARNING", "--without-mingle", "--without-gossip", "-n", f"bench-match-{os.getpid()}@%h"],
-        cwd=ROOT, env={**os.environ}, start_new_session=True)
+        cwd=ROOT, env={"PORTAL_COMPILED_DOCUMENTS": "32", **os.environ, "DJANGO_DEBUG": "false"},
+        start_new_session=True)
+    run = new_run()
+    load = os.getloadavg()
     try:
-        time.sleep(3)  # the worker boots while nothing is queued yet
+        time.sleep(5)  # the worker boots while nothing is queued yet
+        pool_cpu_before = pool_cpu_seconds(worker.pid)
         started = time.perf_counter()
-        results = [policy_match_chunk.delay(chunk, [document.pk]) for chunk in enterprise_id_chunks()]
-        matched = sum(result.get(timeout=3600) for result in results)
+        # what policy_match_dispatch does, with the ids chosen here (the first N profiles)
+        for chunk in chunks:
+            policy_match_chunk.delay(chunk, document_ids, run)
+        progress_planned(run, chunks=len(chunks), profiles=len(ids))
+        shown = 0.0
+        while True:
+            progress = match_progress(run)
+            if progress["done"] >= len(chunks):
+                break
+            if time.perf_counter() - shown > 10:
+                shown = time.perf_counter()
+                print(f"  {time.perf_counter() - started:6.1f} s: {progress['done']}/{progress['chunks']} chunks, "
+                      f"{progress['matched']:,} profiles", flush=True)
+            time.sleep(0.2)
         elapsed = time.perf_counter() - started
+        matched = match_progress(run)["matched"]
+        worker_cpu = pool_cpu_seconds(worker.pid) - pool_cpu_before
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(60)
-    print(f"database: {connection.vendor}; document {document.key} v{document.version} "
-          f"({document.incentives.count()} incentives); {len(results)} chunks; {args.workers} worker processes; "
-          f"eligible pairs stored: {MatchResult.objects.count()}")
+    print(f"database: {connection.vendor}; {len(document_ids)} documents, {incentives} incentives "
+          f"({args.document}); {len(chunks)} chunks of {size}; {args.workers} worker processes; "
+          f"eligible pairs stored: {MatchResult.objects.count():,}; load average before {load[0]:.2f}, "
+          f"after {os.getloadavg()[0]:.2f}")
+    print(f"CPU time of the worker processes (Python: the engine, reading and writing; not the database's): "
+          f"{worker_cpu:.1f} s, {worker_cpu / max(matched, 1) * 1e6:.0f} µs per profile, "
+          f"{matched / max(worker_cpu, 1e-9):,.0f} profiles per CPU-second")
     print(f"profiles={matched} seconds={elapsed:.1f} per_second={matched / elapsed:.0f}")
     return 0
 

@@ -8,6 +8,7 @@ a document's full text.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Mapping
@@ -43,8 +44,11 @@ class CompiledDocument:
     rules: tuple[IncentiveRule, ...]
 
 
+# How many document versions a process keeps compiled. A web worker serves a city and its comparison (a few
+# regions); a match worker is given chunks ordered by city and needs only the regions of the chunk in hand, so a
+# small bound (PORTAL_COMPILED_DOCUMENTS=64 for the Celery workers) keeps its memory flat as the catalogue grows.
 _DOCUMENTS: BoundedCache[CompiledDocument] = BoundedCache(
-    maxsize=getattr(settings, "INCENTIVES_COMPILED_DOCUMENTS", 512))
+    maxsize=getattr(settings, "INCENTIVES_COMPILED_DOCUMENTS", int(os.environ.get("PORTAL_COMPILED_DOCUMENTS", 512))))
 _RULES: BoundedCache[IncentiveRule] = BoundedCache(maxsize=getattr(settings, "INCENTIVES_COMPILED_RULES", 4096))
 
 

@@ -9,20 +9,22 @@ names the enterprise, the incentive and the document version).
 """
 from __future__ import annotations
 
+import io
 from decimal import Decimal
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from incentives.eligibility import rule_of, today
+from incentives.eligibility import compiled_documents, today
 from incentives.models import Incentive, PolicyDocument
-from incentives.questionnaire import typed_answers
-from incentives.rules.evaluate import evaluate_all
+from incentives.rules.batch import Columns, eligible
+from incentives.rules.evaluate import RuleIndex
 from incentives.rules.figures import format_money
-from incentives.selectors import known_fact_specs
+from incentives.selectors import DOCUMENT_LIST_FIELDS, known_fact_specs
 
 from ..models import Enterprise, Membership, MatchResult, Notification, NotificationKind, NotificationPreference
 from .notifications import outbox_wake
@@ -44,11 +46,81 @@ def policy_loaded(document_ids: list[int]) -> None:
         logging.getLogger(__name__).exception("policy matching not queued for documents %s", document_ids)
 
 
+# --- progress: how many chunks of a match are done, visible to anyone (the admin, a bench, a shell) ---------------
+
+_LOCAL_PROGRESS: dict[str, dict] = {}      # tasks run in-process (no broker): the progress stays here
+
+
+def new_run() -> str:
+    import uuid
+
+    return uuid.uuid4().hex[:12]
+
+
+def _progress_store():
+    """Redis (the broker's) when tasks go through Redis, so every worker and the web see the same counts."""
+    url = str(getattr(settings, "CELERY_BROKER_URL", "") or "")
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        return None
+    global _REDIS
+    if _REDIS is None or _REDIS[0] != url:
+        import redis
+
+        _REDIS = (url, redis.Redis.from_url(url))
+    return _REDIS[1]
+
+
+_REDIS = None
+_PROGRESS_SECONDS = 7 * 24 * 3600
+
+
+def progress_planned(run: str, *, chunks: int, profiles: int) -> None:
+    store = _progress_store()
+    if store is None:
+        _LOCAL_PROGRESS.setdefault(run, {"done": set(), "matched": 0}).update(chunks=chunks, profiles=profiles)
+        return
+    key = f"portal:match:{run}"
+    store.hset(key, mapping={"chunks": chunks, "profiles": profiles})
+    store.expire(key, _PROGRESS_SECONDS)
+
+
+def progress_done(run: str, *, chunk: int, profiles: int) -> None:
+    """A chunk (named by its first id) is done; a chunk run twice counts once."""
+    store = _progress_store()
+    if store is None:
+        state = _LOCAL_PROGRESS.setdefault(run, {"done": set(), "matched": 0})
+        if chunk not in state["done"]:
+            state["done"].add(chunk)
+            state["matched"] += profiles
+        return
+    key = f"portal:match:{run}"
+    if store.sadd(f"{key}:done", chunk):
+        store.hincrby(key, "matched", profiles)
+    store.expire(f"{key}:done", _PROGRESS_SECONDS)
+    store.expire(key, _PROGRESS_SECONDS)
+
+
+def match_progress(run: str) -> dict[str, int | None]:
+    """{"chunks": planned (None until the dispatch has queued them all), "done": chunks done,
+    "profiles": planned, "matched": profiles matched so far}."""
+    store = _progress_store()
+    if store is None:
+        state = _LOCAL_PROGRESS.get(run, {"done": set(), "matched": 0})
+        return {"chunks": state.get("chunks"), "done": len(state["done"]), "profiles": state.get("profiles"),
+                "matched": state["matched"]}
+    key = f"portal:match:{run}"
+    found = {k.decode(): int(v) for k, v in store.hgetall(key).items()}
+    return {"chunks": found.get("chunks"), "done": store.scard(f"{key}:done"), "profiles": found.get("profiles"),
+            "matched": found.get("matched", 0)}
+
+
 def enterprise_id_chunks(size: int | None = None) -> Iterable[list[int]]:
-    """Every enterprise with saved answers, as lists of ids in pk order."""
-    size = size or settings.MATCH_CHUNK_SIZE
+    """Every enterprise with saved answers, as lists of ids, ordered by registered city then pk: a chunk holds few
+    cities, so a worker compiles few regions' rules and judges large groups at once."""
+    size = size or getattr(settings, "MATCH_CHUNK_SIZE", 5000)
     chunk: list[int] = []
-    for pk in Enterprise.objects.exclude(answers={}).order_by("pk").values_list("pk", flat=True).iterator(10_000):
+    for pk in (Enterprise.objects.exclude(answers={}).order_by("city", "pk").values_list("pk", flat=True)
+               .iterator(10_000)):
         chunk.append(pk)
         if len(chunk) == size:
             yield chunk
@@ -83,65 +155,236 @@ def _message(change: str, incentive: Incentive, amount: Decimal | None) -> tuple
     return subject, body
 
 
-def match_chunk(*, enterprise_ids: list[int], document_ids: list[int]) -> int:
-    """Match these enterprises against the changed incentives; store the results, notify changes; return how many."""
-    incentives = changed_incentives(document_ids)
-    if not incentives:
-        return 0
+def _regions_rules(document_keys: set[str], regions: set[str], specs) -> tuple[RuleIndex, dict[str, Incentive]]:
+    """The rules of the current versions of these documents that are of these regions, indexed by region, and their
+    incentive rows by stable key. Built per document version in eligibility's bounded cache: a worker compiles the
+    regions of the chunks it is given (the dispatch orders chunks by city), not the whole catalogue."""
+    if not regions or not document_keys:
+        return RuleIndex(()), {}
+    documents = list(PolicyDocument.objects.current().filter(key__in=sorted(document_keys), region__in=sorted(regions))
+                     .only(*DOCUMENT_LIST_FIELDS).order_by("region", "key"))
+    compiled = compiled_documents(documents, specs)
+    rules = [rule for document in compiled for rule in document.rules]
+    incentives = {incentive.stable_key: incentive for document in compiled for incentive in document.incentives}
+    return RuleIndex(rules), incentives
+
+
+def _read_cities(enterprise_ids: list[int]) -> tuple[list[int], list[object], dict | None]:
+    """The chunk's enterprises in pk order and a first guess of each one's city: on PostgreSQL the registered city
+    (a plain column: the answers are not read for it), elsewhere the answered city, with the whole answers."""
+    if connection.vendor == "postgresql":
+        rows = list(Enterprise.objects.filter(pk__in=enterprise_ids).order_by("pk").values_list("pk", "city"))
+        return [row[0] for row in rows], [row[1] for row in rows], None
+    answers = dict(Enterprise.objects.filter(pk__in=enterprise_ids).order_by("pk").values_list("pk", "answers"))
+    return list(answers), [(value or {}).get("city") for value in answers.values()], answers
+
+
+def _facts_read(index: RuleIndex, specs) -> list[str]:
+    return sorted({key for rule in index.rules for key in rule.eligibility.facts() | rule.amount.facts()
+                   if key in specs and key != "city"})
+
+
+def _read_answers(ids: list[int], keys: list[str], specs, answers: dict | None) -> dict[str, Sequence]:
+    """For each fact key, the stored values of these enterprises, in the order of `ids`.
+
+    On PostgreSQL the database takes the profiles apart (jsonb_to_record: each profile read once, only the facts
+    the rules use coming back, as text), so no profile's JSON is decoded in Python."""
+    if not keys or not ids:
+        return {}
+    if answers is not None:
+        return {key: [answers[pk].get(key) for pk in ids] for key in keys}
+    quote = connection.ops.quote_name
+    columns = ", ".join(f"{quote(key)} {'jsonb' if key in specs and specs[key].per_project else 'text'}"
+                        for key in keys)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT e.id, r.* FROM {Enterprise._meta.db_table} e, jsonb_to_record(e.answers) AS r({columns}) "
+                       "WHERE e.id = ANY(%s) ORDER BY e.id", [list(ids)])
+        rows = cursor.fetchall()
+    if [row[0] for row in rows] != list(ids):     # deleted in between: line the values up with `ids`, None if gone
+        by_id = {row[0]: row[1:] for row in rows}
+        rows = [(pk, *by_id.get(pk, (None,) * len(keys))) for pk in ids]
+    if not rows:
+        return {key: () for key in keys}
+    return dict(zip(keys, list(zip(*rows))[1:]))
+
+
+def match_profiles(enterprise_ids: list[int], document_ids: list[int]) -> tuple[dict[int, dict[str, Decimal | None]],
+                                                                              dict[str, Incentive], list[int], set[str]]:
+    """What the engine says now: for each enterprise, the incentives it is eligible for with their amounts (to the
+    cent, as stored), over the current versions of these documents; with the incentive rows of the regions
+    concerned, the ids matched and the documents' keys.
+
+    The enterprises are grouped by city and each group is judged column-wise (incentives.rules.batch) against its
+    own city's rules only: the rules of other cities are neither compiled nor looked at."""
     specs = known_fact_specs()
-    rules = [rule_of(incentive, specs) for incentive in incentives]
     on = today()
-    enterprises = list(Enterprise.objects.filter(pk__in=enterprise_ids).only("pk", "answers"))
-    keys = [incentive.stable_key for incentive in incentives]
+    document_keys = set(PolicyDocument.objects.filter(pk__in=list(document_ids)).values_list("key", flat=True))
+    ids, guessed, answers = _read_cities(enterprise_ids)
+    city_spec = specs.get("city")
+
+    def known(city: object) -> bool:
+        return type(city) is str and (city_spec is None or city in city_spec.choices)   # else never eligible
+    # One read of the profiles: the answered city and the facts of the rules of the cities guessed; an enterprise
+    # that answered another city than it registered in adds that city's rules and facts (a second, rare read).
+    regions = {city for city in guessed if known(city)}
+    index, incentives = _regions_rules(document_keys, regions, specs)
+    keys = _facts_read(index, specs)
+    raw = _read_answers(ids, ["city", *keys], specs, answers)
+    cities = raw.get("city", ())
+    more = {city for city in cities if known(city)} - regions
+    if more:
+        index, incentives = _regions_rules(document_keys, regions | more, specs)
+        missing = sorted(set(_facts_read(index, specs)) - set(keys))
+        if missing:
+            raw.update(_read_answers(ids, missing, specs, answers))
+    by_city: dict[str, list[int]] = {}
+    for position, city in enumerate(cities):
+        if known(city) and city in index.by_region:
+            by_city.setdefault(city, []).append(position)
+    found: dict[int, dict[str, Decimal | None]] = {}
+    cent = Decimal("0.01")
+    for city, positions in by_city.items():
+        subset = [ids[p] for p in positions]
+        every = len(subset) == len(ids)
+
+        def read(key, positions=positions, every=every):
+            values = raw.get(key)
+            if values is None:
+                return [None] * len(positions)
+            return values if every else [values[p] for p in positions]
+        # answers are typed as the questionnaire types them (dates up to the real today), judged on `on`
+        columns = Columns(len(subset), read, specs, timezone.localdate())
+        for row, rule, amount in eligible(index.by_region[city], columns, city=city, on=on, specs=specs):
+            value = amount.value.quantize(cent) if amount.value is not None else None
+            found.setdefault(subset[row], {})[rule.key] = value
+    return found, incentives, ids, document_keys
+
+
+def match_chunk(*, enterprise_ids: list[int], document_ids: list[int]) -> int:
+    """Match these enterprises against the changed incentives; store the results, notify changes; return how many.
+
+    Idempotent: what is stored is what the enterprise was last told, so a chunk run twice writes and notifies
+    nothing the second time. Two runs of one chunk at once need no row locks: a pair both insert breaks the unique
+    constraint and the later run is retried (it then finds the pair stored), upserts converge, and a notification's
+    key names its enterprise, incentive, version and change, so it is written once."""
+    now, incentives, ids, document_keys = match_profiles(enterprise_ids, document_ids)
+    if not document_keys:
+        return 0
+    versions = {key: incentive.document.version for key, incentive in incentives.items()}
     with transaction.atomic():
-        previous = {(row.enterprise_id, row.incentive_key): row for row in MatchResult.objects.select_for_update()
-                    .filter(enterprise_id__in=enterprise_ids, incentive_key__in=keys)}
-        members: dict[int, list[int]] = {}
-        for enterprise_id, user_id in Membership.objects.filter(enterprise_id__in=enterprise_ids).values_list(
-                "enterprise_id", "user_id"):
-            members.setdefault(enterprise_id, []).append(user_id)
-        muted = set(NotificationPreference.objects.filter(
-            user_id__in=[u for users in members.values() for u in users], kind=NotificationKind.POLICY_MATCH,
-            enabled=False).values_list("user_id", flat=True))
-        upserts, gone, notifications = [], [], []
-        for enterprise in enterprises:
-            facts = typed_answers(enterprise.answers or {}, specs)
-            for incentive, result in zip(incentives, evaluate_all(rules, facts, on=on, specs=specs, explain=False)):
-                key = incentive.stable_key
-                before = previous.get((enterprise.pk, key))
-                eligible = result.status == ELIGIBLE
-                amount = result.amount.value if eligible else None
-                amount = amount.quantize(Decimal("0.01")) if amount is not None else None
-                if not eligible:
-                    if before is not None:
-                        gone.append(before.pk)
-                        change = "no_longer"
-                    else:
-                        continue  # nothing stored, nothing to say: most pairs end here
-                elif before is None:
-                    change = "eligible"
-                elif before.amount != amount:
-                    change = "amount"
-                else:
-                    change = None
-                if eligible and (before is None or change is not None
-                                 or before.document_version != incentive.document.version):
-                    upserts.append(MatchResult(enterprise_id=enterprise.pk, incentive_key=key, status=result.status,
-                                               amount=amount, document_version=incentive.document.version))
-                if change is None:
-                    continue
-                subject, body = _message(change, incentive, amount)
-                url = reverse("incentives:incentive_detail", args=[incentive.document.key, incentive.key])
-                notifications += [Notification(
-                    key=f"match:{key}:v{incentive.document.version}:{change}:{enterprise.pk}:{user_id}",
-                    recipient_id=user_id, kind=NotificationKind.POLICY_MATCH, subject=subject[:200], body=body,
-                    url=url) for user_id in members.get(enterprise.pk, []) if user_id not in muted]
+        if connection.vendor == "postgresql":
+            # A crash may lose the last chunks' commits; the match is recomputed from the profiles by the next one
+            # (stored results and notifications are written in the same transaction, so they are lost together).
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id, enterprise_id, incentive_key, amount, document_version FROM "
+                           f"{MatchResult._meta.db_table} WHERE enterprise_id IN ({', '.join(['%s'] * len(ids))})"
+                           if ids else "SELECT 1 WHERE false", list(ids))
+            rows = cursor.fetchall()
+        previous = {(enterprise_id, key): (pk, _decimal(amount), version) for pk, enterprise_id, key, amount, version
+                    in rows if key.partition("/")[0] in document_keys}
+        inserts, updates, gone, changes = [], [], [], []
+        pop = previous.pop
+        for enterprise_id in ids:
+            eligible_now = now.get(enterprise_id)
+            if not eligible_now:
+                continue
+            for key, amount in eligible_now.items():
+                before = pop((enterprise_id, key), None) if previous else None
+                if before is None:
+                    inserts.append((enterprise_id, key, amount, versions[key]))
+                    changes.append(("eligible", enterprise_id, key, amount))
+                elif before[1] != amount:
+                    updates.append(MatchResult(enterprise_id=enterprise_id, incentive_key=key, status=ELIGIBLE,
+                                               amount=amount, document_version=versions[key]))
+                    changes.append(("amount", enterprise_id, key, amount))
+                elif before[2] != versions[key]:
+                    updates.append(MatchResult(enterprise_id=enterprise_id, incentive_key=key, status=ELIGIBLE,
+                                               amount=amount, document_version=versions[key]))
+        elsewhere = _incentives_by_key({key for _, key in previous} - incentives.keys())
+        incentives = {**elsewhere, **incentives}
+        for (enterprise_id, key), before in previous.items():     # stored as eligible, eligible no longer
+            gone.append(before[0])
+            if key in incentives:
+                changes.append(("no_longer", enterprise_id, key, None))
         if gone:
             MatchResult.objects.filter(pk__in=gone).delete()
-        MatchResult.objects.bulk_create(upserts, batch_size=2000, update_conflicts=True,
-                                        unique_fields=["enterprise", "incentive_key"],
-                                        update_fields=["status", "amount", "document_version", "updated_at"])
-        if notifications:
-            Notification.objects.bulk_create(notifications, batch_size=2000, ignore_conflicts=True)
-            transaction.on_commit(outbox_wake)
-    return len(enterprises)
+        _insert(inserts)
+        if updates:
+            MatchResult.objects.bulk_create(updates, batch_size=2000, update_conflicts=True,
+                                            unique_fields=["enterprise", "incentive_key"],
+                                            update_fields=["status", "amount", "document_version", "updated_at"])
+        _notify(changes, incentives)
+    return len(ids)
+
+
+def _decimal(value) -> Decimal | None:
+    """An amount as stored (SQLite gives it back as a float or text): to the cent."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def _incentives_by_key(keys: set[str]) -> dict[str, Incentive]:
+    """Current incentives by stable key (those of a region no enterprise of the chunk is in any more: rare)."""
+    if not keys:
+        return {}
+    found: dict[str, Incentive] = {}
+    for document_key, key in (k.split("/", 1) for k in keys):
+        incentive = (Incentive.objects.filter(document__key=document_key, document__is_current=True, key=key)
+                     .select_related("document").only("id", "key", "name", "document__key", "document__title",
+                                                      "document__version").first())
+        if incentive is not None:
+            found[incentive.stable_key] = incentive
+    return found
+
+
+def _insert(rows: list[tuple[int, str, Decimal | None, int]]) -> None:
+    """New eligible pairs: by COPY on PostgreSQL (the first match of a catalogue writes millions), else in bulk."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        MatchResult.objects.bulk_create([MatchResult(enterprise_id=e, incentive_key=k, status=ELIGIBLE, amount=a,
+                                                     document_version=v) for e, k, a, v in rows], batch_size=2000)
+        return
+    stamp = timezone.now().isoformat()
+    buffer = io.StringIO()
+    buffer.writelines(f"{e}\t{k}\t{ELIGIBLE}\t{'' if a is None else a}\t{v}\t{stamp}\n" for e, k, a, v in rows)
+    buffer.seek(0)
+    table = MatchResult._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.copy_expert(f"COPY {table} (enterprise_id, incentive_key, status, amount, document_version, updated_at) "
+                           "FROM STDIN WITH (FORMAT text, NULL '')", buffer)
+
+
+def _notify(changes: list[tuple[str, int, str, Decimal | None]], incentives: dict[str, Incentive]) -> None:
+    """One notification per change and member of the enterprise (not those who turned these off); keyed so that a
+    chunk run twice notifies once."""
+    if not changes:
+        return
+    enterprise_ids = {enterprise_id for _, enterprise_id, _, _ in changes}
+    members: dict[int, list[int]] = {}
+    for enterprise_id, user_id in Membership.objects.filter(enterprise_id__in=enterprise_ids).values_list(
+            "enterprise_id", "user_id"):
+        members.setdefault(enterprise_id, []).append(user_id)
+    if not members:
+        return
+    muted = set(NotificationPreference.objects.filter(
+        user_id__in=[u for users in members.values() for u in users], kind=NotificationKind.POLICY_MATCH,
+        enabled=False).values_list("user_id", flat=True))
+    notifications = []
+    for change, enterprise_id, key, amount in changes:
+        users = [user_id for user_id in members.get(enterprise_id, []) if user_id not in muted]
+        if not users:
+            continue
+        incentive = incentives[key]
+        subject, body = _message(change, incentive, amount)
+        url = reverse("incentives:incentive_detail", args=[incentive.document.key, incentive.key])
+        notifications += [Notification(
+            key=f"match:{key}:v{incentive.document.version}:{change}:{enterprise_id}:{user_id}",
+            recipient_id=user_id, kind=NotificationKind.POLICY_MATCH, subject=subject[:200], body=body,
+            url=url) for user_id in users]
+    if notifications:
+        Notification.objects.bulk_create(notifications, batch_size=2000, ignore_conflicts=True)
+        transaction.on_commit(outbox_wake)

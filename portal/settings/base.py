@@ -194,8 +194,9 @@ REVIEW_STEP_WORKING_DAYS = env.int("PORTAL_REVIEW_STEP_WORKING_DAYS", default=10
 REVIEW_FINANCE_DEPARTMENTS = env.dict("PORTAL_REVIEW_FINANCE_DEPARTMENTS", default={})
 # Enterprises with drafts in a round are reminded this many days before it closes.
 ROUND_CLOSING_REMINDER_DAYS = 3
-# Enterprise profiles per task when a policy change is matched against every profile.
-MATCH_CHUNK_SIZE = env.int("PORTAL_MATCH_CHUNK_SIZE", default=500)
+# Enterprise profiles per task when a policy change is matched against every profile (judged column-wise: larger
+# chunks amortise the per-chunk work; 5,000 take about a tenth of a second of engine time).
+MATCH_CHUNK_SIZE = env.int("PORTAL_MATCH_CHUNK_SIZE", default=5000)
 # Called with the ids of newly loaded document versions, after the load commits.
 POLICY_LOADED_HOOKS = ["applications.services.matching.policy_loaded"]
 CELERY_BEAT_SCHEDULE = {

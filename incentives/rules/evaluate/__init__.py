@@ -9,6 +9,7 @@ from .rules import (
     OUTSIDE_WINDOW,
     IncentiveRule,
     Result,
+    RuleIndex,
     Status,
     availability,
     build_rule,
@@ -20,7 +21,7 @@ from .rules import (
 
 __all__ = [
     "DRAFT", "EXPIRED", "NOT_YET", "OPEN", "OUTSIDE_WINDOW",
-    "AmountResult", "FactValueError", "Facts", "IncentiveRule", "Result", "Specs", "Status", "Verdict",
+    "AmountResult", "FactValueError", "Facts", "IncentiveRule", "Result", "RuleIndex", "Specs", "Status", "Verdict",
     "availability", "build_rule", "clause_citation", "compile_condition", "evaluate", "evaluate_all",
     "evaluate_amount", "evaluate_condition", "missing_facts", "pending_facts",
 ]

@@ -27,6 +27,10 @@ class Status(StrEnum):
 
 OPEN, DRAFT, EXPIRED, NOT_YET, OUTSIDE_WINDOW = "open", "draft", "expired", "not_yet", "outside_window"
 
+# The amount of another city's rule whose amount depends on facts, on the fast path: not computed (the rule cannot
+# apply, and nothing shows or adds the amount of a rule that is not eligible).
+_NOT_COMPUTED = AmountResult(None)
+
 _STATUS = {True: Status.ELIGIBLE, False: Status.NOT_ELIGIBLE, None: Status.UNKNOWN}
 _NOT_ELIGIBLE = Status.NOT_ELIGIBLE     # enum attribute look-ups are slow on 3.11
 
@@ -200,14 +204,14 @@ def _evaluate(rule: IncentiveRule, facts: Facts, on: date, specs: Specs, ignore_
             city = facts.get("city")
             region = None if city is None else city == rule.region
         if region is False:
-            constant = compiled.constant_amount
-            if constant is not None:
-                shared = compiled.elsewhere
-                if shared is None or shared[0] != on:
-                    shared = compiled.elsewhere = (on, _new_result(rule.key, _NOT_ELIGIBLE, _NOT_ELIGIBLE, state,
-                                                                  (), (), constant[False]))
-                return shared[1]
-            verdict = False
+            # Another city's rule: not eligible whatever the facts, so neither its conditions nor its amount are
+            # worked out; the result is the same for every enterprise, and shared (immutable) per date.
+            shared = compiled.elsewhere
+            if shared is None or shared[0] != on:
+                constant = compiled.constant_amount
+                shared = compiled.elsewhere = (on, _new_result(rule.key, _NOT_ELIGIBLE, _NOT_ELIGIBLE, state, (), (),
+                                                              _NOT_COMPUTED if constant is None else constant[False]))
+            return shared[1]
         else:
             unknown = []
             verdict = compiled.decide(facts, unknown)
@@ -227,6 +231,40 @@ def evaluate_all(rules: Iterable[IncentiveRule], facts: Facts, *, on: date, spec
                  explain: bool = True) -> list[Result]:
     """Evaluate every rule for one enterprise, in the order given."""
     return [_evaluate(rule, facts, on, specs, ignore_region, explain) for rule in rules]
+
+
+class RuleIndex:
+    """Rules grouped by region, so one enterprise's evaluation visits its own region's rules and no other.
+
+    `rules_for(facts)` is every rule an enterprise of that city can qualify for, in the order given; an enterprise
+    whose city is not known yet gets every rule (each is then unknown at best). Building the index costs one pass
+    over the rules; the index is immutable and may be kept as long as its rules are.
+    """
+
+    __slots__ = ("rules", "by_region")
+
+    def __init__(self, rules: Iterable[IncentiveRule]):
+        self.rules: tuple[IncentiveRule, ...] = tuple(rules)
+        by_region: dict[str, list[IncentiveRule]] = {}
+        for rule in self.rules:
+            by_region.setdefault(rule.region, []).append(rule)
+        self.by_region: dict[str, tuple[IncentiveRule, ...]] = {key: tuple(found) for key, found in by_region.items()}
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def regions(self) -> list[str]:
+        return list(self.by_region)
+
+    def rules_for(self, facts: Facts) -> tuple[IncentiveRule, ...]:
+        city = facts.get("city")
+        if city is None:
+            return self.rules
+        return self.by_region.get(city, ())
+
+    def evaluate(self, facts: Facts, *, on: date, specs: Specs, explain: bool = False) -> list[Result]:
+        """The results of the enterprise's own region's rules only (other cities' rules are not visited)."""
+        return [_evaluate(rule, facts, on, specs, False, explain) for rule in self.rules_for(facts)]
 
 
 def pending_facts(rules: Sequence[IncentiveRule], results: Sequence[Result]) -> list[tuple[str, int]]:

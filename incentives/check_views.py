@@ -21,6 +21,7 @@ from applications.services import enterprise_answers_save
 
 from .eligibility import evaluate_enterprise, today
 from .models import Fact
+from .presenters import ResultRow, by_topic, eligible_units, incentive_details, mark_exclusions
 from .questionnaire import QUESTIONS_PER_STEP, State, StepForm, typed_answers
 from .rules.combine import best_total
 from .rules.evaluate import evaluate, pending_facts
@@ -168,7 +169,22 @@ def _shown(fact: Fact, value: object) -> str:
     return str(value)
 
 
+ELIGIBLE_UNGROUPED = 6   # a short 符合 list reads best as one list; a longer one is grouped by topic
+
+
+def _explained(evaluation, rows, facts, specs) -> list:
+    """The rows shown with their reasons and steps: one rule at a time, only those the page explains."""
+    return [(evaluate(evaluation.rules[result.key], facts, on=evaluation.on, specs=specs), incentive)
+            for result, incentive in rows]
+
+
 class CheckResultsView(TemplateView):
+    """What the enterprise can have, as an officer reads it: what is counted and why, whom to ask, by when, with what.
+
+    One evaluation without reasons for the whole city; the 符合 rows are explained one by one (their steps are
+    shown), the 不符合 reasons only when asked for (?reasons=1): most visitors never open them.
+    """
+
     template_name = "incentives/check_results.html"
 
     def dispatch(self, request, *args, **kwargs):
@@ -181,24 +197,38 @@ class CheckResultsView(TemplateView):
         context = super().get_context_data(**kwargs)
         catalogue = catalogue_state()
         specs = known_fact_specs(catalogue)
-        # the page explains most of what it lists (amounts' steps, the conditions not met): one evaluation, explained
-        evaluation = _evaluation(self.state, specs, explain=True)
+        answers = typed_answers(self.state.answers, specs)
+        evaluation = evaluate_enterprise(answers, regions=[self.state.city], specs=specs, explain=False)
         facts = facts_by_key(state=catalogue)
-        unknown = []
-        for result, incentive in evaluation.by_rule_status("unknown"):
-            questions = [facts[key] for key in result.missing[:2] if key in facts]
-            unknown.append((result, incentive, questions))
+        with_reasons = self.request.GET.get("reasons") == "1"
+        eligible = _explained(evaluation, evaluation.by_rule_status("eligible"), answers, specs)
+        not_eligible = evaluation.by_rule_status("not_eligible")
+        if with_reasons:
+            not_eligible = _explained(evaluation, not_eligible, answers, specs)
+        combination = best_total([replace(r, status=r.rule_status) for r in evaluation.results
+                                  if r.availability == "open"], evaluation.rules)
+        as_written = best_total([replace(r, status=r.rule_status) for r in evaluation.results], evaluation.rules)
+        shown = eligible + evaluation.by_rule_status("unknown")
+        details = incentive_details(list({id(i.document): i.document for _r, i in shown}.values()))
+        excludes = {rule.key: set(rule.excludes) for rule in evaluation.rules.values() if rule.excludes}
+        eligible_rows = [ResultRow(result, incentive, details.get(incentive.pk)) for result, incentive in eligible]
+        unknown_rows = [ResultRow(result, incentive, details.get(incentive.pk),
+                                  questions=[facts[key] for key in result.missing[:2] if key in facts])
+                        for result, incentive in evaluation.by_rule_status("unknown")]
+        mark_exclusions(unknown_rows, {r.key: i.name for r, i in shown}, excludes)
+        eligible_units_ = eligible_units(eligible_rows, excludes, set(combination.selected),
+                                         set(as_written.selected))
         context.update(
-            evaluation=evaluation, eligible=evaluation.by_rule_status("eligible"), unknown=unknown,
-            not_eligible=evaluation.by_rule_status("not_eligible"),
-            combination=best_total([replace(r, status=r.rule_status) for r in evaluation.results if r.availability == "open"],
-                                   evaluation.rules),
-            combination_as_written=best_total([replace(r, status=r.rule_status) for r in evaluation.results],
-                                              evaluation.rules),
+            evaluation=evaluation, on=evaluation.on, eligible=eligible_rows, unknown=unknown_rows,
+            eligible_units=eligible_units_,
+            # grouped by topic where the list is long enough to need it
+            eligible_groups=by_topic(eligible_units_) if len(eligible_rows) > ELIGIBLE_UNGROUPED else None,
+            unknown_groups=by_topic(unknown_rows),
+            not_eligible=not_eligible, with_reasons=with_reasons,
+            combination=combination, combination_as_written=as_written,
             city=facts["city"].choice_label(self.state.city) if "city" in facts else self.state.city,
             answers=[(facts[k], _shown(facts[k], v)) for k, v in self.state.answers.items() if k in facts],
-            rounds=open_rounds_by_incentive((i.pk for _, i in evaluation.by_rule_status("eligible") + [
-                (r, i) for r, i, _q in unknown]), now()),
+            rounds=open_rounds_by_incentive((i.pk for _r, i in shown), now()),
         )
         return context
 

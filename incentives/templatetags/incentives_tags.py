@@ -1,12 +1,16 @@
 """Template filters of the library."""
+from decimal import ROUND_HALF_UP, Decimal
+from html import escape   # the standard library's: Django's escaping without its lazy-string check, for many rows
+
 from django import template
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
+
+from incentives.selectors import BoundedCache
 
 register = template.Library()
 
@@ -26,8 +30,20 @@ def status_on(document, day):
 # per row and badge, each with its own translations, was most of the time the page took. Same markup as the
 # partial templates had.
 
+_WORDS: dict[str, dict[str, str]] = {}
+
+
 def _words() -> dict[str, str]:
-    """The words of results' rows in the current language, translated once per page rather than once per row."""
+    """The words of results' rows in the current language, translated once per language and process (a process's
+    catalogues do not change) rather than once per row or page."""
+    language = get_language()
+    words = _WORDS.get(language)
+    if words is None:
+        words = _WORDS[language] = _translated_words()
+    return words
+
+
+def _translated_words() -> dict[str, str]:
     return {"max": _("最高"), "wan": _("万元"), "none": _("条文未规定金额"), "pending": _("金额待确认"),
             "ask": _("还需回答"), "clause": _("第%(n)s条"), "apply": _("立即申报"),
             "no_round": _("目前没有开放的申报批次"), "closes": _("%(d)s 截止"),
@@ -36,7 +52,6 @@ def _words() -> dict[str, str]:
             "window": _("申报期限"), "no_window": _("文件未规定申报期限"), "from": _("%(d)s 起"),
             "until": _("至 %(d)s"), "quote": _("原文：“%(q)s”"),
             "documents": _("通常需要（%(n)d 项）"), "not_verbatim": _("非文件原文，供参考"),
-            "verbatim": _("条文原文"),
             "pair": _("二选一，已按较高者计入"), "one_of": _("多选一，已按较高者计入"),
             "some": _("不能同时享受，已按合计较高的组合计入"),
             "chosen": _("计入合计的是“%(name)s”：金额较高。"),
@@ -57,10 +72,23 @@ _AVAILABILITY = {
 }
 
 
+_FOUR_PLACES = Decimal("0.0001")
+
+
+def _figure(value) -> str:
+    """An amount as floatformat:"-4" writes it (up to four decimals, none when whole), quicker: rows have many."""
+    if not isinstance(value, Decimal):
+        return str(floatformat(value, "-4"))
+    text = format(value.quantize(_FOUR_PLACES, rounding=ROUND_HALF_UP), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
 def _amount(result, words) -> str:
     amount = result.amount
     if amount.value is not None:
-        shown = f"{words['max'] if amount.is_maximum else ''}{floatformat(amount.value, '-4')}{words['wan']}"
+        shown = f"{words['max'] if amount.is_maximum else ''}{_figure(amount.value)}{words['wan']}"
         return f'<span class="amount fw-semibold text-nowrap" data-amount="{amount.value}">{escape(shown)}</span>'
     return f'<span class="text-muted">{escape(words["none"] if amount.none_in_text else words["pending"])}</span>'
 
@@ -96,13 +124,13 @@ def _days_left(closes_at, on, words) -> str:
     return words["last_day"] if days <= 0 else words["days_left"] % {"n": days}
 
 
-def _apply_link(incentive, rounds, words, on=None, details=None) -> str:
+def _apply_link(incentive, rounds, words, on=None, window="") -> str:
     """Where and when to apply: the open round with its closing date and the days left (as
     templates/applications/_apply_link.html), or that none is open and the period the text sets, if any."""
     round_ = (rounds or {}).get(incentive.pk)
     if round_ is None:
         return (f'<div class="small mt-1 apply-link"><span class="text-muted d-print-none">'
-                f'{escape(words["no_round"])}</span>{_window(details, words)}</div>')
+                f'{escape(words["no_round"])}</span>{window}</div>')
     url = reverse("applying:round_detail", args=[round_.pk])
     closes = timezone.localtime(round_.closes_at).strftime("%Y-%m-%d %H:%M")
     left = _days_left(round_.closes_at, on, words)
@@ -156,8 +184,25 @@ _COUNTED = {"total": ("text-bg-success", "counted"), "as_written": ("text-bg-inf
             "": ("text-bg-light border", "not_counted")}
 
 
+_ROW_PARTS: BoundedCache[tuple[str, ...]] = BoundedCache(maxsize=8192)
+
+
+def _row_parts(row, words) -> tuple[str, ...]:
+    """What a row says of its incentive whoever reads it: the link, the document and clause, whom to contact,
+    the period and the documents. An incentive row never changes (a new version has new rows): kept per language."""
+    incentive, details = row.incentive, row.details
+
+    def make() -> tuple[str, ...]:
+        link = f'<a href="{escape(incentive.page_url)}">{escape(incentive.name)}</a>'
+        source = (f'<div class="small text-muted">{escape(incentive.document.title)} · <a class="link-secondary" '
+                  f'href="{escape(incentive.clause_url)}">{escape(clause_label(incentive.clause.number))}</a></div>')
+        return link, source, _who(details, words), _window(details, words), _documents(details, words)
+    return _ROW_PARTS.get_or_make((incentive.pk, details is not None, get_language()), make)
+
+
 def _row(row, rounds, words, on, *, in_alternatives=False) -> str:
-    result, incentive, details = row.result, row.incentive, row.details
+    result, incentive = row.result, row.incentive
+    link, source, who, window, documents = _row_parts(row, words)
     counted = ""
     if in_alternatives:
         css, word = _COUNTED[row.counted]
@@ -170,12 +215,9 @@ def _row(row, rounds, words, on, *, in_alternatives=False) -> str:
                 f'{escape(words["excluded"] % {"names": "、".join(f"“{n}”" for n in row.excluded_by)})}</div>'
                 if row.excluded_by else "")
     return (f'<div class="list-group-item" data-incentive="{escape(result.key)}">'
-            f'<div class="d-flex justify-content-between gap-2"><span><a href="{escape(incentive.page_url)}">'
-            f'{escape(incentive.name)}</a> {_availability(result, words)}{counted}</span>{_amount(result, words)}</div>'
-            f'<div class="small text-muted">{escape(incentive.document.title)} · <a class="link-secondary" '
-            f'href="{escape(incentive.clause_url)}">{escape(clause_label(incentive.clause.number))}</a></div>'
-            f'{steps}{asked}{excluded}{_who(details, words)}{_apply_link(incentive, rounds, words, on, details)}'
-            f'{_documents(details, words)}</div>')
+            f'<div class="d-flex justify-content-between gap-2"><span>{link} {_availability(result, words)}{counted}'
+            f'</span>{_amount(result, words)}</div>{source}{steps}{asked}{excluded}{who}'
+            f'{_apply_link(incentive, rounds, words, on, window)}{documents}</div>')
 
 
 def _alternatives(unit, rounds, words, on) -> str:
@@ -223,6 +265,20 @@ def result_groups(groups, section, rounds=None, on=None) -> SafeString:
             f'<span class="badge text-bg-secondary">{group.count}</span>{stake}{unpriced}</summary>'
             f'<div class="list-group" id="{escape(section)}-{escape(group.topic)}">'
             f'{_units(group.units, rounds, words, on)}</div></details>')
+    return mark_safe("\n".join(html))  # noqa: S308 - every value is escaped
+
+
+@register.simple_tag
+def not_eligible_rows(rows, with_reasons=False) -> SafeString:
+    """The incentives whose conditions are not met: names, and the conditions not met when asked for."""
+    html = []
+    for result, incentive in rows:
+        reasons = ""
+        if with_reasons:
+            failed = "".join(f"<li>{escape(reason)}</li>" for reason in result.reasons if "✗" in reason)
+            reasons = f'<ul class="mb-0">{failed}</ul>'
+        html.append(f'<div class="list-group-item small" data-incentive="{escape(result.key)}">'
+                    f'<a href="{escape(incentive.page_url)}">{escape(incentive.name)}</a>{reasons}</div>')
     return mark_safe("\n".join(html))  # noqa: S308 - every value is escaped
 
 

@@ -21,7 +21,7 @@ from applications.services import enterprise_answers_save
 
 from .eligibility import evaluate_enterprise, today
 from .models import Fact
-from .presenters import ResultRow, by_topic, eligible_units, incentive_details, mark_exclusions
+from .presenters import ResultRow, by_money, by_topic, eligible_units, incentive_details, mark_exclusions
 from .questionnaire import QUESTIONS_PER_STEP, State, StepForm, typed_answers
 from .rules.combine import best_total
 from .rules.evaluate import evaluate, pending_facts
@@ -216,8 +216,8 @@ class CheckResultsView(TemplateView):
                                   questions=[facts[key] for key in result.missing[:2] if key in facts])
                         for result, incentive in evaluation.by_rule_status("unknown")]
         mark_exclusions(unknown_rows, {r.key: i.name for r, i in shown}, excludes)
-        eligible_units_ = eligible_units(eligible_rows, excludes, set(combination.selected),
-                                         set(as_written.selected))
+        eligible_units_ = by_money(eligible_units(eligible_rows, excludes, set(combination.selected),
+                                                  set(as_written.selected)))
         context.update(
             evaluation=evaluation, on=evaluation.on, eligible=eligible_rows, unknown=unknown_rows,
             eligible_units=eligible_units_,

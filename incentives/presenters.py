@@ -264,6 +264,14 @@ def _unit_value(unit) -> tuple:
     return known, any(row.result.amount.value is None and not row.result.amount.none_in_text for row in every)
 
 
+def by_money(units: list) -> list:
+    """The most money first (for alternatives, the one counted); those without an amount after, in page order."""
+    values = [(_unit_value(unit)[0], unit) for unit in units]
+    priced = [(value, unit) for value, unit in values if value]
+    rest = [unit for value, unit in values if not value]
+    return [unit for _value, unit in sorted(priced, key=lambda item: -item[0])] + rest
+
+
 def by_topic(units: list) -> list[TopicGroup]:
     """Units grouped by their incentive's topic (其他 when it has none), the most money at stake first."""
     from decimal import Decimal
@@ -282,6 +290,8 @@ def by_topic(units: list) -> list[TopicGroup]:
         group.stake += value
         group.unpriced = group.unpriced or unpriced
         group.count += len(unit.rows) if isinstance(unit, Alternatives) else 1
+    for group in groups.values():
+        group.units = by_money(group.units)
     order = list(labels)
     # the most money first; 其他 last among equals; then the topics' own order
     return sorted(groups.values(), key=lambda g: (-g.stake, g.topic == Incentive.Topic.OTHER, order.index(g.topic)))

@@ -124,21 +124,27 @@ def _days_left(closes_at, on, words) -> str:
     return words["last_day"] if days <= 0 else words["days_left"] % {"n": days}
 
 
-def _apply_link(incentive, rounds, words, on=None, window="") -> str:
-    """Where and when to apply: the open round with its closing date and the days left (as
+@register.filter(name="days_left")
+def days_left_filter(closes_at) -> str:
+    """还剩 N 天 until a round closes (今天截止 on its last day); as the results' rows say it."""
+    return _days_left(closes_at, timezone.localdate(), _words()) if closes_at else ""
+
+
+def _apply_link(incentive, rounds, words, on=None, window="", who="") -> str:
+    """Whom to contact, and when: the open round with its closing date and the days left (as
     templates/applications/_apply_link.html), or that none is open and the period the text sets, if any."""
     round_ = (rounds or {}).get(incentive.pk)
     if round_ is None:
-        return (f'<div class="small mt-1 apply-link"><span class="text-muted d-print-none">'
+        return (f'<div class="small mt-1 apply-link">{who}<span class="text-muted d-print-none">'
                 f'{escape(words["no_round"])}</span>{window}</div>')
     url = reverse("applying:round_detail", args=[round_.pk])
     closes = timezone.localtime(round_.closes_at).strftime("%Y-%m-%d %H:%M")
     left = _days_left(round_.closes_at, on, words)
-    return (f'<div class="small mt-1 apply-link"><a class="btn btn-sm btn-primary d-print-none" '
-            f'href="{escape(url)}#round-incentives">{escape(words["apply"])}</a> <span class="text-muted when">'
+    return (f'<div class="small mt-1 apply-link">{who}<span class="when">'
             f'{escape(round_.name)} · <span class="text-nowrap">{escape(words["closes"] % {"d": closes})}</span>'
             + (f' · <strong class="text-nowrap days-left">{escape(left)}</strong>' if left else "")
-            + '</span></div>')
+            + f'</span> <a class="btn btn-sm btn-primary py-0 d-print-none" href="{escape(url)}#round-incentives">'
+            f'{escape(words["apply"])}</a></div>')
 
 
 def _window(details, words) -> str:
@@ -162,9 +168,8 @@ def _who(details, words) -> str:
     if details is None:
         return ""
     if details.departments:
-        return (f'<div class="small who">{escape(words["who"])}：'
-                f'{escape("、".join(details.departments))}</div>')
-    return f'<div class="small who text-muted">{escape(words["no_who"])}</div>'
+        return f'<span class="who">{escape(words["who"])}：{escape("、".join(details.departments))}</span> · '
+    return f'<span class="who text-muted">{escape(words["no_who"])}</span> · '
 
 
 def _documents(details, words) -> str:
@@ -216,8 +221,8 @@ def _row(row, rounds, words, on, *, in_alternatives=False) -> str:
                 if row.excluded_by else "")
     return (f'<div class="list-group-item" data-incentive="{escape(result.key)}">'
             f'<div class="d-flex justify-content-between gap-2"><span>{link} {_availability(result, words)}{counted}'
-            f'</span>{_amount(result, words)}</div>{source}{steps}{asked}{excluded}{who}'
-            f'{_apply_link(incentive, rounds, words, on, window)}{documents}</div>')
+            f'</span>{_amount(result, words)}</div>{source}{steps}{asked}{excluded}'
+            f'{_apply_link(incentive, rounds, words, on, window, who)}{documents}</div>')
 
 
 def _alternatives(unit, rounds, words, on) -> str:
@@ -229,7 +234,7 @@ def _alternatives(unit, rounds, words, on) -> str:
     else:
         why = words["chosen" if unit.chosen[0].counted == "total" else "chosen_as_written"] % {"name": names[0]}
     rows = "".join(_row(row, rounds, words, on, in_alternatives=True) for row in unit.rows)
-    return (f'<div class="list-group-item alternatives border-start border-4 border-info" data-alternatives="{unit.kind}">'
+    return (f'<div class="list-group-item alternatives px-2 px-sm-3" data-alternatives="{unit.kind}">'
             f'<div class="fw-semibold alternatives-title">{escape(words[unit.kind])}</div>'
             f'<div class="small text-muted mb-1 alternatives-why">{escape(why)}</div>'
             f'<div class="list-group">{rows}</div></div>')

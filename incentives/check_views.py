@@ -15,7 +15,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
-from applications.selectors import enterprise_of, open_rounds_by_incentive
+from applications.models import Round
+from applications.selectors import enterprise_of
 from applications.services import now
 from applications.services import enterprise_answers_save
 
@@ -172,6 +173,19 @@ def _shown(fact: Fact, value: object) -> str:
 ELIGIBLE_UNGROUPED = 6   # a short 符合 list reads best as one list; a longer one is grouped by topic
 
 
+def _open_rounds(incentive_ids, at) -> dict[int, Round]:
+    """For each incentive, the round accepting new applications for it now (the soonest to close), as
+    applications.selectors.open_rounds_by_incentive says, read from the other side: the links of the rounds open now
+    (a few) in one query without a parameter per incentive of the page, which cost more to build than to run."""
+    wanted = set(incentive_ids)
+    found: dict[int, Round] = {}
+    for link in (Round.incentives.through.objects.filter(round__opens_at__lte=at, round__closes_at__gt=at)
+                 .select_related("round").order_by("round__closes_at", "round_id")):
+        if link.incentive_id in wanted:
+            found.setdefault(link.incentive_id, link.round)
+    return found
+
+
 def _explained(evaluation, rows, facts, specs) -> list:
     """The rows shown with their reasons and steps: one rule at a time, only those the page explains."""
     return [(evaluate(evaluation.rules[result.key], facts, on=evaluation.on, specs=specs), incentive)
@@ -209,7 +223,8 @@ class CheckResultsView(TemplateView):
                                   if r.availability == "open"], evaluation.rules)
         as_written = best_total([replace(r, status=r.rule_status) for r in evaluation.results], evaluation.rules)
         shown = eligible + evaluation.by_rule_status("unknown")
-        details = incentive_details(list({id(i.document): i.document for _r, i in shown}.values()))
+        details = incentive_details(list({id(i.document): i.document for _r, i in shown}.values()),
+                                    token=catalogue.documents)
         excludes = {rule.key: set(rule.excludes) for rule in evaluation.rules.values() if rule.excludes}
         eligible_rows = [ResultRow(result, incentive, details.get(incentive.pk)) for result, incentive in eligible]
         unknown_rows = [ResultRow(result, incentive, details.get(incentive.pk),
@@ -228,7 +243,7 @@ class CheckResultsView(TemplateView):
             combination=combination, combination_as_written=as_written,
             city=facts["city"].choice_label(self.state.city) if "city" in facts else self.state.city,
             answers=[(facts[k], _shown(facts[k], v)) for k, v in self.state.answers.items() if k in facts],
-            rounds=open_rounds_by_incentive((i.pk for _r, i in shown), now()),
+            rounds=_open_rounds((i.pk for _r, i in shown), now()),
         )
         return context
 
@@ -322,6 +337,9 @@ class CompareView(TemplateView):
                 subset = [r for r in evaluation.results if r.key in keys]
                 # judged on the text alone: drafts and expired documents are compared as written
                 column["best"] = best_total([replace(r, status="eligible") for r in subset], evaluation.rules)
+                # incentives that exclude each other: the one left out of the total says so
+                column["left_out"] = ({key for pair in column["best"].conflicts for key in pair}
+                                      - set(column["best"].selected))
         # the form as submitted: the same for everyone who asks the same question
         key = "incentives:compare-form:" + hashlib.sha1(
             repr((state.key, self.request.GET.urlencode(), get_language())).encode()).hexdigest()

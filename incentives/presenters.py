@@ -121,11 +121,12 @@ def _documents(required, clause_text: str) -> tuple[tuple[str, bool], ...]:
     return tuple((item, normalize(item) in folded) for item in items)
 
 
-def incentive_details(documents: list[PolicyDocument]) -> dict[int, IncentiveDetails]:
+def incentive_details(documents: list[PolicyDocument], token=None) -> dict[int, IncentiveDetails]:
     """The details of every incentive of these document versions, by primary key.
 
-    Kept per version (a loaded version never changes): a warm page reads nothing; the versions not yet seen are
-    read in two queries together, their departments prefetched, the clause text only to tell a verbatim item.
+    Kept per version (a loaded version never changes) and state of the departments (`token`, e.g. the catalogue
+    state's documents part, which names their last change): a warm page reads nothing; the versions not yet seen
+    are read in two queries together, their departments prefetched, the clause text only to tell a verbatim item.
     """
     from django.db.models import Prefetch
 
@@ -134,7 +135,7 @@ def incentive_details(documents: list[PolicyDocument]) -> dict[int, IncentiveDet
     found: dict[int, IncentiveDetails] = {}
     missing = []
     for document in documents:
-        hit = _DETAILS.get((document.pk, document.digest, document.created_at))
+        hit = _DETAILS.get((document.pk, document.digest, document.created_at, token))
         if hit is None:
             missing.append(document)
         else:
@@ -152,7 +153,7 @@ def incentive_details(documents: list[PolicyDocument]) -> dict[int, IncentiveDet
                 window_from=row.window_from, window_to=row.window_to, window_quote=row.window_quote,
                 documents=_documents(row.documents_required, row.clause.text))
         for document in missing:
-            _DETAILS.put((document.pk, document.digest, document.created_at), by_document[document.pk])
+            _DETAILS.put((document.pk, document.digest, document.created_at, token), by_document[document.pk])
             found.update(by_document[document.pk])
     return found
 

@@ -202,10 +202,26 @@ def _row_parts(row, words) -> tuple[str, ...]:
         source = (f'<div class="small text-muted">{escape(incentive.document.title)} · <a class="link-secondary" '
                   f'href="{escape(incentive.clause_url)}">{escape(clause_label(incentive.clause.number))}</a></div>')
         return link, source, _who(details, words), _window(details, words), _documents(details, words)
-    return _ROW_PARTS.get_or_make((incentive.pk, details is not None, get_language()), make)
+    return _ROW_PARTS.get_or_make((incentive.pk, details, get_language()), make)
+
+
+_ROWS: BoundedCache[str] = BoundedCache(maxsize=16384)
 
 
 def _row(row, rounds, words, on, *, in_alternatives=False) -> str:
+    """A result's row. Most rows read the same for many enterprises (the same amount, the same questions still
+    open): a row is kept under everything it shows, and made once per process."""
+    result, incentive, amount = row.result, row.incentive, row.result.amount
+    round_ = (rounds or {}).get(incentive.pk)
+    key = (incentive.pk, get_language(), on, result.rule_status, result.availability, amount.value, amount.is_maximum,
+           amount.none_in_text, amount.steps if result.rule_status == "eligible" else (),
+           tuple(fact.label for fact in row.questions), tuple(row.excluded_by),
+           row.counted if in_alternatives else None, row.details,
+           (round_.pk, round_.name, round_.closes_at) if round_ is not None else None)
+    return _ROWS.get_or_make(key, lambda: _make_row(row, rounds, words, on, in_alternatives=in_alternatives))
+
+
+def _make_row(row, rounds, words, on, *, in_alternatives=False) -> str:
     result, incentive = row.result, row.incentive
     link, source, who, window, documents = _row_parts(row, words)
     counted = ""
@@ -270,6 +286,28 @@ def result_groups(groups, section, rounds=None, on=None) -> SafeString:
             f'<span class="badge text-bg-secondary">{group.count}</span>{stake}{unpriced}</summary>'
             f'<div class="list-group" id="{escape(section)}-{escape(group.topic)}">'
             f'{_units(group.units, rounds, words, on)}</div></details>')
+    return mark_safe("\n".join(html))  # noqa: S308 - every value is escaped
+
+
+@register.simple_tag
+def compare_rows(rows, possible=False, left_out=()) -> SafeString:
+    """A city's rows of the comparison: name, state, amount, and its steps for those settled by the project;
+    one that excludes a higher one is marked as not counted."""
+    words = _words()
+    html = []
+    for result, incentive in rows:
+        if possible:
+            html.append(f'<li class="list-group-item small text-muted" data-incentive="{escape(result.key)}">'
+                        f'<a href="{escape(incentive.page_url)}">{escape(incentive.name)}</a>'
+                        f'<div>{_amount(result, words)}</div></li>')
+            continue
+        steps = (f'<div class="text-muted">{escape("；".join(result.amount.steps))}</div>'
+                 if result.amount.steps else "")
+        counted = (f' <span class="badge text-bg-light border counted" data-counted="no">'
+                   f'{escape(words["not_counted"])}</span>' if result.key in left_out else "")
+        html.append(f'<li class="list-group-item small" data-incentive="{escape(result.key)}">'
+                    f'<a href="{escape(incentive.page_url)}">{escape(incentive.name)}</a> '
+                    f'{_availability(result, words)}{counted}<div>{_amount(result, words)}</div>{steps}</li>')
     return mark_safe("\n".join(html))  # noqa: S308 - every value is escaped
 
 

@@ -6,6 +6,7 @@ the facts, and kept in a bounded cache.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -256,8 +257,6 @@ def mark_exclusions(rows: list[ResultRow], names: dict[str, str], excludes: dict
 
 
 def _unit_value(unit) -> tuple:
-    from decimal import Decimal
-
     rows = unit.chosen if isinstance(unit, Alternatives) and unit.chosen else \
         (unit.rows[:1] if isinstance(unit, Alternatives) else [unit])
     every = unit.rows if isinstance(unit, Alternatives) else [unit]
@@ -275,8 +274,6 @@ def by_money(units: list) -> list:
 
 def by_topic(units: list) -> list[TopicGroup]:
     """Units grouped by their incentive's topic (其他 when it has none), the most money at stake first."""
-    from decimal import Decimal
-
     labels = dict(Incentive.Topic.choices)
     groups: dict[str, TopicGroup] = {}
     for unit in units:

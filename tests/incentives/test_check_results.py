@@ -238,3 +238,20 @@ def test_the_results_and_comparison_take_few_queries_with_many_rows(client, cata
     with CaptureQueriesContext(connection) as warm:
         assert client.get(compare).status_code == 200
     assert len(warm) <= 3     # session, catalogue state, documents
+
+
+def test_the_round_shown_is_the_open_one_closing_soonest(client, catalogue):
+    from django.utils import timezone
+
+    now = timezone.now()
+    open_round("national-little-giant-award", name="较晚截止的批次", closes_at=now + dt.timedelta(days=40))
+    open_round("national-little-giant-award", name="较早截止的批次", closes_at=now + dt.timedelta(days=10))
+    open_round("national-little-giant-award", name="已截止的批次", opens_at=now - dt.timedelta(days=20),
+               closes_at=now - dt.timedelta(days=1))
+    open_round("national-little-giant-award", name="尚未开始的批次", opens_at=now + dt.timedelta(days=2),
+               closes_at=now + dt.timedelta(days=5))
+    answer(client, {"city": "shaoguan", "title_national_little_giant": True, "is_industrial": True})
+    little_giant = text(row(results(client), "shaoguan-2020-manufacturing/national-little-giant-award"))
+    assert "较早截止的批次" in little_giant and re.search(r"还剩 (9|10) 天", little_giant)
+    for other in ("较晚截止的批次", "已截止的批次", "尚未开始的批次"):
+        assert other not in little_giant

@@ -229,7 +229,8 @@ def _make_row(row, rounds, words, on, *, in_alternatives=False) -> str:
         css, word = _COUNTED[row.counted]
         counted = f' <span class="badge {css} counted" data-counted="{row.counted or "no"}">{escape(words[word])}</span>'
     steps = (f'<div class="small steps">{escape("；".join(result.amount.steps))}</div>'
-             if result.rule_status == "eligible" and result.amount.steps else "")
+             if result.rule_status == "eligible" and result.amount.steps and not result.amount.none_in_text
+             else "")
     asked = (f'<div class="small">{escape(words["ask"])}：{escape("；".join(fact.label for fact in row.questions))}</div>'
              if row.questions else "")
     excluded = (f'<div class="small text-warning-emphasis excluded">'

@@ -255,3 +255,16 @@ def test_the_round_shown_is_the_open_one_closing_soonest(client, catalogue):
     assert "较早截止的批次" in little_giant and re.search(r"还剩 (9|10) 天", little_giant)
     for other in ("较晚截止的批次", "已截止的批次", "尚未开始的批次"):
         assert other not in little_giant
+
+
+def test_the_comparison_marks_the_alternative_left_out_of_a_citys_total(client, both_tech_awards):
+    response = client.get(reverse("incentives:check_compare"), {
+        "project_equipment_investment": "3000", "is_manufacturing": "on", "project_is_tech_renovation": "on",
+        "project_provincial_tech_renovation": "true", "cities": ["jiangmen"]})
+    column = response.context["columns"][0]
+    assert column["best"].total == 600 and column["left_out"] == {MUNICIPAL}
+    card = response.content.decode()
+    card = card[card.index('data-region="jiangmen"'):]
+    assert "未计入合计" in row(card.replace("<li ", '<div class="list-group-item" '), MUNICIPAL)
+    assert "未计入合计" not in row(card.replace("<li ", '<div class="list-group-item" '), PROVINCIAL)
+    assert "其中有不能同时享受的项目，已按金额较高者计入。" in card

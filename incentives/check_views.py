@@ -234,7 +234,8 @@ class CheckResultsView(TemplateView):
         catalogue = catalogue_state()
         specs = known_fact_specs(catalogue)
         answers = typed_answers(self.state.answers, specs)
-        evaluation = evaluate_enterprise(answers, regions=[self.state.city], specs=specs, explain=False)
+        evaluation = evaluate_enterprise(answers, regions=[self.state.city], specs=specs, explain=False,
+                                         state=catalogue)
         facts = facts_by_key(state=catalogue)
         with_reasons = self.request.GET.get("reasons") == "1"
         eligible = _explained(evaluation, evaluation.by_rule_status("eligible"), answers, specs)
@@ -330,7 +331,8 @@ class CompareView(TemplateView):
             if facts.get("is_manufacturing"):
                 facts["is_industrial"] = True  # manufacturing is a branch of industry
             # every rule of the chosen cities without reasons; only the rows shown with their steps are explained
-            evaluation = evaluate_enterprise(facts, regions=cities, ignore_region=True, explain=False, specs=specs)
+            evaluation = evaluate_enterprise(facts, regions=cities, ignore_region=True, explain=False, specs=specs,
+                                             state=state)
             project_facts = {key for key in facts if key.startswith("project_")}
             by_region: dict[str, dict] = {}
             for result in evaluation.results:

@@ -242,9 +242,11 @@ class CheckResultsView(TemplateView):
         not_eligible = evaluation.by_rule_status("not_eligible")
         if with_reasons:
             not_eligible = _explained(evaluation, not_eligible, answers, specs)
-        combination = best_total([replace(r, status=r.rule_status) for r in evaluation.results
-                                  if r.availability == "open"], evaluation.rules)
-        as_written = best_total([replace(r, status=r.rule_status) for r in evaluation.results], evaluation.rules)
+        # judged on the conditions, as the page lists them; only a result whose conditions hold matters to a total
+        written = [replace(r, status=r.rule_status) if r.rule_status == "eligible" and r.status != "eligible" else r
+                   for r in evaluation.results]
+        combination = best_total([r for r in written if r.availability == "open"], evaluation.rules)
+        as_written = best_total(written, evaluation.rules)
         shown = eligible + evaluation.by_rule_status("unknown")
         details = incentive_details(list({id(i.document): i.document for _r, i in shown}.values()),
                                     token=catalogue.documents)

@@ -276,6 +276,17 @@ class CheckResultsView(TemplateView):
 COMPARE_CITIES = 6   # side by side on one page; a province has many more
 
 
+class CityChoices(forms.MultipleChoiceField):
+    """Cities checked against a set; the options themselves are given only when the form is written, which is
+    once per catalogue state and question (the form's HTML is kept): normalising a province's cities as options
+    on every request took longer than comparing them."""
+
+    valid: frozenset[str] = frozenset()
+
+    def valid_value(self, value) -> bool:
+        return str(value) in self.valid
+
+
 class CompareForm(forms.Form):
     project_equipment_investment = forms.DecimalField(label=_("项目新设备（生产设备）购置额（万元）"), min_value=Decimal(0),
                                                       max_digits=14, decimal_places=4, initial=Decimal(3000))
@@ -288,7 +299,7 @@ class CompareForm(forms.Form):
     is_manufacturing = forms.BooleanField(label=_("制造业企业"), required=False, initial=True)
     above_designated_size = forms.BooleanField(label=_("规模以上工业企业"), required=False, initial=True)
     project_is_tech_renovation = forms.BooleanField(label=_("技术改造项目"), required=False, initial=True)
-    cities = forms.MultipleChoiceField(label=_("比较的城市"), required=False, widget=SelectMultiple)
+    cities = CityChoices(label=_("比较的城市"), required=False, widget=SelectMultiple)
     project_provincial_tech_renovation = forms.TypedChoiceField(
         label=_("该技术改造项目是否申报并享受省级技改政策"), required=False, empty_value=None,
         choices=[("", _("不确定")), ("true", _("是")), ("false", _("否"))], coerce=lambda value: value == "true",
@@ -298,13 +309,18 @@ class CompareForm(forms.Form):
         super().__init__(*args, **kwargs)
         city = facts_by_key({"city"}, state=state).get("city")
         self.city_choices = [(c["value"], c["label"]) for c in (city.choices if city else [])]
-        self.fields["cities"].choices = self.city_choices
+        self.fields["cities"].valid = frozenset(value for value, _label in self.city_choices)
         self.fields["cities"].help_text = _("不选则比较前%(n)d个城市；最多同时比较%(n)d个。") % {"n": COMPARE_CITIES}
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.form_id = "compare-form"
         self.helper.disable_csrf = True
         self.helper.add_input(Submit("", _("比较"), css_class="btn-primary"))
+
+    def with_options(self) -> CompareForm:
+        """The form with its cities as options, to be written."""
+        self.fields["cities"].choices = self.city_choices
+        return self
 
     def clean_cities(self) -> list[str]:
         cities = self.cleaned_data["cities"]
@@ -370,5 +386,6 @@ class CompareView(TemplateView):
         key = "incentives:compare-form:" + hashlib.sha1(
             repr((state.key, self.request.GET.urlencode(), get_language())).encode()).hexdigest()
         context.update(form=form, columns=columns, today=today(),
-                       form_html=cache.get_or_set(key, lambda: render_crispy_form(form), STEP_FORM_SECONDS))
+                       form_html=cache.get_or_set(key, lambda: render_crispy_form(form.with_options()),
+                                                  STEP_FORM_SECONDS))
         return context

@@ -288,3 +288,14 @@ def test_a_new_version_of_a_document_is_on_the_results_at_once(client, catalogue
     revised.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     call_command("load_policy", str(FIXTURES / "facts.yaml"), str(revised), stdout=open("/dev/null", "w"))
     assert "省级技术改造政策奖励（新版）" in results(client)
+
+
+def test_the_comparison_offers_every_city_and_refuses_an_unknown_one(client, catalogue):
+    url = reverse("incentives:check_compare")
+    html = client.get(url).content.decode()
+    assert re.search(r'<option value="jiangmen"[^>]*>江门市</option>', html)
+    refused = client.get(url, {"project_equipment_investment": "3000", "cities": ["atlantis"]})
+    assert refused.context["columns"] == [] and refused.context["form"].errors["cities"]
+    chosen = client.get(url, {"project_equipment_investment": "3000", "cities": ["shaoguan"]})
+    assert [c["document"].region for c in chosen.context["columns"]] == ["shaoguan"]
+    assert re.search(r'<option value="shaoguan"[^>]*selected', chosen.content.decode())

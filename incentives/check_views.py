@@ -1,29 +1,35 @@
 """The eligibility check: a questionnaire that asks only what still matters, the results, and a comparison of cities."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import replace
 from decimal import Decimal
+from typing import NamedTuple
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from crispy_forms.utils import render_crispy_form
 from django import forms
 from django.core.cache import cache
+from django.db import connection
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
-from applications.selectors import enterprise_answers, enterprise_of, open_rounds_by_incentive
+from applications.models import Round
+from applications.selectors import enterprise_answers, enterprise_of
 from applications.services import now
 from applications.services import enterprise_answers_save
 
 from .asking import incentive_topics, next_step, plan, topic_stakes
 from .eligibility import current_documents, evaluate_enterprise, today
 from .models import Fact, Incentive, PolicyDocument
+from .presenters import ResultRow, by_money, by_topic, eligible_units, incentive_details, mark_exclusions
 from .questionnaire import QUESTIONS_PER_STEP, State, StepForm, typed_answers
 from .rules.figures import format_money
 from .rules.combine import best_total
@@ -334,7 +340,53 @@ def _shown(fact: Fact, value: object) -> str:
     return str(value)
 
 
+ELIGIBLE_UNGROUPED = 6   # a short 符合 list reads best as one list; a longer one is grouped by topic
+
+
+class OpenRound(NamedTuple):
+    """What a results row shows of the round accepting applications for its incentive."""
+
+    pk: int
+    name: str
+    closes_at: dt.datetime
+
+
+def _open_rounds(incentive_ids, at: dt.datetime) -> dict[int, OpenRound]:
+    """For each incentive, the round accepting new applications for it now (the soonest to close), as
+    applications.selectors.open_rounds_by_incentive says, read from the other side: the links of the rounds open now
+    (a few), in one plain query. Built by the ORM, with a parameter per incentive of the page, the query took ten
+    times longer to write than to run."""
+    wanted = set(incentive_ids)
+    links, rounds = Round.incentives.through._meta.db_table, Round._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT l.incentive_id, r.id, r.name, r.closes_at FROM {links} l JOIN {rounds} r ON r.id = l.round_id"  # noqa: S608 - table names
+            " WHERE r.opens_at <= %s AND r.closes_at > %s ORDER BY r.closes_at, r.id",
+            [connection.ops.adapt_datetimefield_value(at)] * 2)
+        found: dict[int, OpenRound] = {}
+        for incentive_id, pk, name, closes_at in cursor.fetchall():
+            if incentive_id in wanted and incentive_id not in found:
+                if not isinstance(closes_at, dt.datetime):   # SQLite may hand back its text
+                    closes_at = parse_datetime(str(closes_at))
+                if closes_at.tzinfo is None:                  # ... or a naive datetime: stored in UTC
+                    closes_at = closes_at.replace(tzinfo=dt.timezone.utc)
+                found[incentive_id] = OpenRound(pk, name, closes_at)
+    return found
+
+
+def _explained(evaluation, rows, facts, specs) -> list:
+    """The rows shown with their reasons and steps: one rule at a time, only those the page explains."""
+    return [(evaluate(evaluation.rules[result.key], facts, on=evaluation.on, specs=specs), incentive)
+            for result, incentive in rows]
+
+
 class CheckResultsView(TemplateView):
+    """What the enterprise can have, as an officer reads it: what is counted and why, whom to ask, by when, with what.
+
+    One evaluation without reasons for the whole city; the 符合 rows are explained one by one (their steps are
+    shown), the 不符合 reasons only when asked for (?reasons=1): most visitors never open them.
+    """
+
     template_name = "incentives/check_results.html"
 
     def dispatch(self, request, *args, **kwargs):
@@ -347,29 +399,58 @@ class CheckResultsView(TemplateView):
         context = super().get_context_data(**kwargs)
         catalogue = catalogue_state()
         specs = known_fact_specs(catalogue)
-        # the page explains most of what it lists (amounts' steps, the conditions not met): one evaluation, explained
-        evaluation = _evaluation(self.state, specs, explain=True)
+        answers = typed_answers(self.state.answers, specs)
+        evaluation = evaluate_enterprise(answers, regions=[self.state.city], specs=specs, explain=False,
+                                         state=catalogue)
         facts = facts_by_key(state=catalogue)
-        unknown = []
-        for result, incentive in evaluation.by_rule_status("unknown"):
-            questions = [facts[key] for key in result.missing[:2] if key in facts]
-            unknown.append((result, incentive, questions))
+        with_reasons = self.request.GET.get("reasons") == "1"
+        eligible = _explained(evaluation, evaluation.by_rule_status("eligible"), answers, specs)
+        not_eligible = evaluation.by_rule_status("not_eligible")
+        if with_reasons:
+            not_eligible = _explained(evaluation, not_eligible, answers, specs)
+        # judged on the conditions, as the page lists them; only a result whose conditions hold matters to a total
+        written = [replace(r, status=r.rule_status) if r.rule_status == "eligible" and r.status != "eligible" else r
+                   for r in evaluation.results]
+        combination = best_total([r for r in written if r.availability == "open"], evaluation.rules)
+        as_written = best_total(written, evaluation.rules)
+        shown = eligible + evaluation.by_rule_status("unknown")
+        details = incentive_details(list({id(i.document): i.document for _r, i in shown}.values()),
+                                    token=catalogue.documents)
+        excludes = {rule.key: set(rule.excludes) for rule in evaluation.rules.values() if rule.excludes}
+        eligible_rows = [ResultRow(result, incentive, details.get(incentive.pk)) for result, incentive in eligible]
+        unknown_rows = [ResultRow(result, incentive, details.get(incentive.pk),
+                                  questions=[facts[key] for key in result.missing[:2] if key in facts])
+                        for result, incentive in evaluation.by_rule_status("unknown")]
+        mark_exclusions(unknown_rows, {r.key: i.name for r, i in shown}, excludes)
+        eligible_units_ = by_money(eligible_units(eligible_rows, excludes, set(combination.selected),
+                                                  set(as_written.selected)))
         context.update(
-            evaluation=evaluation, eligible=evaluation.by_rule_status("eligible"), unknown=unknown,
-            not_eligible=evaluation.by_rule_status("not_eligible"),
-            combination=best_total([replace(r, status=r.rule_status) for r in evaluation.results if r.availability == "open"],
-                                   evaluation.rules),
-            combination_as_written=best_total([replace(r, status=r.rule_status) for r in evaluation.results],
-                                              evaluation.rules),
+            evaluation=evaluation, on=evaluation.on, eligible=eligible_rows, unknown=unknown_rows,
+            eligible_units=eligible_units_,
+            # grouped by topic where the list is long enough to need it
+            eligible_groups=by_topic(eligible_units_) if len(eligible_rows) > ELIGIBLE_UNGROUPED else None,
+            unknown_groups=by_topic(unknown_rows),
+            not_eligible=not_eligible, with_reasons=with_reasons,
+            combination=combination, combination_as_written=as_written,
             city=facts["city"].choice_label(self.state.city) if "city" in facts else self.state.city,
             answers=[(facts[k], _shown(facts[k], v)) for k, v in self.state.answers.items() if k in facts],
-            rounds=open_rounds_by_incentive((i.pk for _, i in evaluation.by_rule_status("eligible") + [
-                (r, i) for r, i, _q in unknown]), now()),
+            rounds=_open_rounds((i.pk for _r, i in shown), now()),
         )
         return context
 
 
 COMPARE_CITIES = 6   # side by side on one page; a province has many more
+
+
+class CityChoices(forms.MultipleChoiceField):
+    """Cities checked against a set; the options themselves are given only when the form is written, which is
+    once per catalogue state and question (the form's HTML is kept): normalising a province's cities as options
+    on every request took longer than comparing them."""
+
+    valid: frozenset[str] = frozenset()
+
+    def valid_value(self, value) -> bool:
+        return str(value) in self.valid
 
 
 class CompareForm(forms.Form):
@@ -384,7 +465,7 @@ class CompareForm(forms.Form):
     is_manufacturing = forms.BooleanField(label=_("制造业企业"), required=False, initial=True)
     above_designated_size = forms.BooleanField(label=_("规模以上工业企业"), required=False, initial=True)
     project_is_tech_renovation = forms.BooleanField(label=_("技术改造项目"), required=False, initial=True)
-    cities = forms.MultipleChoiceField(label=_("比较的城市"), required=False, widget=SelectMultiple)
+    cities = CityChoices(label=_("比较的城市"), required=False, widget=SelectMultiple)
     project_provincial_tech_renovation = forms.TypedChoiceField(
         label=_("该技术改造项目是否申报并享受省级技改政策"), required=False, empty_value=None,
         choices=[("", _("不确定")), ("true", _("是")), ("false", _("否"))], coerce=lambda value: value == "true",
@@ -394,13 +475,18 @@ class CompareForm(forms.Form):
         super().__init__(*args, **kwargs)
         city = facts_by_key({"city"}, state=state).get("city")
         self.city_choices = [(c["value"], c["label"]) for c in (city.choices if city else [])]
-        self.fields["cities"].choices = self.city_choices
+        self.fields["cities"].valid = frozenset(value for value, _label in self.city_choices)
         self.fields["cities"].help_text = _("不选则比较前%(n)d个城市；最多同时比较%(n)d个。") % {"n": COMPARE_CITIES}
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.form_id = "compare-form"
         self.helper.disable_csrf = True
         self.helper.add_input(Submit("", _("比较"), css_class="btn-primary"))
+
+    def with_options(self) -> CompareForm:
+        """The form with its cities as options, to be written."""
+        self.fields["cities"].choices = self.city_choices
+        return self
 
     def clean_cities(self) -> list[str]:
         cities = self.cleaned_data["cities"]
@@ -429,7 +515,8 @@ class CompareView(TemplateView):
             if facts.get("is_manufacturing"):
                 facts["is_industrial"] = True  # manufacturing is a branch of industry
             # every rule of the chosen cities without reasons; only the rows shown with their steps are explained
-            evaluation = evaluate_enterprise(facts, regions=cities, ignore_region=True, explain=False, specs=specs)
+            evaluation = evaluate_enterprise(facts, regions=cities, ignore_region=True, explain=False, specs=specs,
+                                             state=state)
             project_facts = {key for key in facts if key.startswith("project_")}
             by_region: dict[str, dict] = {}
             for result in evaluation.results:
@@ -458,9 +545,13 @@ class CompareView(TemplateView):
                 subset = [r for r in evaluation.results if r.key in keys]
                 # judged on the text alone: drafts and expired documents are compared as written
                 column["best"] = best_total([replace(r, status="eligible") for r in subset], evaluation.rules)
+                # incentives that exclude each other: the one left out of the total says so
+                column["left_out"] = ({key for pair in column["best"].conflicts for key in pair}
+                                      - set(column["best"].selected))
         # the form as submitted: the same for everyone who asks the same question
         key = "incentives:compare-form:" + hashlib.sha1(
             repr((state.key, self.request.GET.urlencode(), get_language())).encode()).hexdigest()
         context.update(form=form, columns=columns, today=today(),
-                       form_html=cache.get_or_set(key, lambda: render_crispy_form(form), STEP_FORM_SECONDS))
+                       form_html=cache.get_or_set(key, lambda: render_crispy_form(form.with_options()),
+                                                  STEP_FORM_SECONDS))
         return context

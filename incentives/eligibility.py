@@ -111,12 +111,25 @@ def compiled_documents(documents: list[PolicyDocument], specs: Mapping[str, Fact
     return [found[document.pk] for document in documents]
 
 
-def current_documents(*, regions: Iterable[str] | None = None) -> list[PolicyDocument]:
-    """The current versions, without their full texts, in the order results are listed: by region, then key."""
-    documents = PolicyDocument.objects.current().only(*DOCUMENT_LIST_FIELDS)
-    if regions is not None:
-        documents = documents.filter(region__in=list(regions))
-    return list(documents.order_by("region", "key"))
+_CURRENT: BoundedCache[tuple[PolicyDocument, ...]] = BoundedCache(maxsize=1024)
+
+
+def current_documents(*, regions: Iterable[str] | None = None, state=None) -> list[PolicyDocument]:
+    """The current versions, without their full texts, in the order results are listed: by region, then key.
+
+    Given the catalogue's state (selectors.catalogue_state, which a page reads anyway), the list is kept under it:
+    a version loaded or superseded, a document saved, changes the state, so a kept list is never stale.
+    """
+    regions = list(regions) if regions is not None else None
+
+    def read() -> tuple[PolicyDocument, ...]:
+        documents = PolicyDocument.objects.current().only(*DOCUMENT_LIST_FIELDS)
+        if regions is not None:
+            documents = documents.filter(region__in=regions)
+        return tuple(documents.order_by("region", "key"))
+    if state is None:
+        return list(read())
+    return list(_CURRENT.get_or_make((state.documents, tuple(regions) if regions is not None else None), read))
 
 
 def current_incentives(*, regions: Iterable[str] | None = None,
@@ -148,15 +161,17 @@ class Evaluation:
 
 def evaluate_enterprise(facts: Mapping[str, object], *, regions: Iterable[str] | None = None,
                         on: dt.date | None = None, ignore_region: bool = False,
-                        specs: Mapping[str, FactSpec] | None = None, explain: bool = True) -> Evaluation:
+                        specs: Mapping[str, FactSpec] | None = None, explain: bool = True,
+                        state=None) -> Evaluation:
     """Evaluate the current incentives (of `regions`, or all) for one enterprise.
 
     explain=False leaves out the reasons and the amounts' steps: pages that do not show them ask for that.
+    state: the catalogue's state, when the caller has read it: the current documents are then kept under it.
     """
     specs = specs if specs is not None else known_fact_specs()
     on = on or today()
     regions = list(regions) if regions else None
-    compiled = compiled_documents(current_documents(regions=regions), specs)
+    compiled = compiled_documents(current_documents(regions=regions, state=state), specs)
     incentives = [incentive for document in compiled for incentive in document.incentives]
     rules = [rule for document in compiled for rule in document.rules]
     results = evaluate_all(rules, facts, on=on, specs=specs, ignore_region=ignore_region, explain=explain)

@@ -6,6 +6,7 @@ the facts, and kept in a bounded cache.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -96,3 +97,199 @@ def highlight(text: str, quotes: list[str]) -> SafeString:
     if inside:
         html.append("</mark>")
     return mark_safe("".join(html))  # noqa: S308 - every character is escaped above
+
+
+# ---------------------------------------------------------------- what a results page says of each incentive
+
+@dataclass(frozen=True)
+class IncentiveDetails:
+    """Whom to contact, when, and what to prepare: read once per document version, without any full text."""
+
+    topic: str
+    departments: tuple[str, ...]                  # the accepting departments the text names
+    window_from: object = None                    # datetime.date | None
+    window_to: object = None
+    window_quote: str = ""
+    documents: tuple[tuple[str, bool], ...] = ()  # (item, found verbatim in the clause text)
+
+
+_DETAILS: BoundedCache[dict] = BoundedCache(maxsize=2048)
+
+
+def _documents(required, clause_text: str) -> tuple[tuple[str, bool], ...]:
+    folded = normalize(clause_text or "")
+    items = [str(item).strip() for item in (required or []) if str(item).strip()]
+    return tuple((item, normalize(item) in folded) for item in items)
+
+
+def incentive_details(documents: list[PolicyDocument], token=None) -> dict[int, IncentiveDetails]:
+    """The details of every incentive of these document versions, by primary key.
+
+    Kept per version (a loaded version never changes) and state of the departments (`token`, e.g. the catalogue
+    state's documents part, which names their last change): a warm page reads nothing; the versions not yet seen
+    are read in two queries together, their departments prefetched, the clause text only to tell a verbatim item.
+    """
+    from django.db.models import Prefetch
+
+    from .models import Department
+
+    found: dict[int, IncentiveDetails] = {}
+    missing = []
+    for document in documents:
+        hit = _DETAILS.get((document.pk, document.digest, document.created_at, token))
+        if hit is None:
+            missing.append(document)
+        else:
+            found.update(hit)
+    if missing:
+        by_document: dict[int, dict[int, IncentiveDetails]] = {document.pk: {} for document in missing}
+        rows = (Incentive.objects.filter(document__in=missing).select_related("clause")
+                .only("id", "document_id", "topic", "window_from", "window_to", "window_quote",
+                      "documents_required", "clause__id", "clause__text")
+                .prefetch_related(Prefetch("departments", queryset=Department.objects.only("id", "name"))))
+        for row in rows:
+            by_document[row.document_id][row.pk] = IncentiveDetails(
+                topic=row.topic or Incentive.Topic.OTHER,
+                departments=tuple(department.name for department in row.departments.all()),
+                window_from=row.window_from, window_to=row.window_to, window_quote=row.window_quote,
+                documents=_documents(row.documents_required, row.clause.text))
+        for document in missing:
+            _DETAILS.put((document.pk, document.digest, document.created_at, token), by_document[document.pk])
+            found.update(by_document[document.pk])
+    return found
+
+
+# ---------------------------------------------------------------- the results page, as the officer reads it
+
+@dataclass
+class ResultRow:
+    result: object                       # rules.evaluate.Result
+    incentive: Incentive
+    details: IncentiveDetails | None
+    questions: list = field(default_factory=list)     # 待确认: the questions that would decide it
+    counted: str = ""                    # "total" | "as_written" | "" (not counted) — shown in alternatives only
+    excluded_by: list = field(default_factory=list)   # names of the incentives on the page it cannot go with
+
+
+@dataclass
+class Alternatives:
+    """Incentives that exclude each other, shown together: which one is counted and why."""
+
+    rows: list[ResultRow]
+    kind: str                            # "pair" (二选一) | "one_of" (多选一) | "some" (不能同时享受)
+    chosen: list[ResultRow]
+
+    @property
+    def is_alternatives(self) -> bool:
+        return True
+
+
+@dataclass
+class TopicGroup:
+    topic: str
+    label: str
+    units: list                          # ResultRow | Alternatives
+    stake: object                        # Decimal: the maximums where known (for alternatives, the one counted)
+    unpriced: bool                       # some have no amount yet
+    count: int = 0
+
+
+def _components(keys: list[str], excludes: dict[str, set[str]]) -> tuple[list[list[str]], dict[str, set[str]]]:
+    on_page = set(keys)
+    neighbours = {key: {other for other in excludes.get(key, ()) if other in on_page and other != key}
+                  for key in keys}
+    for key in keys:                     # either side listing the other counts
+        for other in list(neighbours[key]):
+            neighbours[other].add(key)
+    order = {k: i for i, k in enumerate(keys)}
+    seen: set[str] = set()
+    found = []
+    for key in keys:
+        if key in seen:
+            continue
+        stack, members = [key], []
+        seen.add(key)
+        while stack:
+            node = stack.pop()
+            members.append(node)
+            for other in neighbours[node]:
+                if other not in seen:
+                    seen.add(other)
+                    stack.append(other)
+        found.append(sorted(members, key=order.__getitem__))
+    return found, neighbours
+
+
+def eligible_units(rows: list[ResultRow], excludes: dict[str, set[str]], counted_total: set[str],
+                   counted_as_written: set[str]) -> list:
+    """The 符合 rows with those that exclude each other gathered into one unit, in the order of their first."""
+    by_key = {row.result.key: row for row in rows}
+    components, neighbours = _components(list(by_key), excludes)
+    units = []
+    for members in components:
+        if len(members) == 1:
+            units.append(by_key[members[0]])
+            continue
+        group = [by_key[key] for key in members]
+        chosen = [row for row in group if row.result.key in counted_total] or \
+                 [row for row in group if row.result.key in counted_as_written]
+        for row in group:
+            row.counted = ("total" if row.result.key in counted_total else
+                           "as_written" if row.result.key in counted_as_written else "")
+        complete = all(neighbours[a] >= set(members) - {a} for a in members)
+        kind = "pair" if len(members) == 2 else "one_of" if complete else "some"
+        # the one counted first, then the others by amount
+        group.sort(key=lambda row: (row not in chosen, -(row.result.amount.value or 0)))
+        units.append(Alternatives(rows=group, kind=kind, chosen=chosen))
+    return units
+
+
+def mark_exclusions(rows: list[ResultRow], names: dict[str, str], excludes: dict[str, set[str]]) -> None:
+    """On each 待确认 row, the incentives on the page it cannot be had together with (either side may say so)."""
+    pairs: dict[str, set[str]] = {}
+    for key, others in excludes.items():
+        for other in others:
+            if key in names and other in names and other != key:
+                pairs.setdefault(key, set()).add(other)
+                pairs.setdefault(other, set()).add(key)
+    for row in rows:
+        row.excluded_by = sorted(names[key] for key in pairs.get(row.result.key, ()))
+
+
+def _unit_value(unit) -> tuple:
+    rows = unit.chosen if isinstance(unit, Alternatives) and unit.chosen else \
+        (unit.rows[:1] if isinstance(unit, Alternatives) else [unit])
+    every = unit.rows if isinstance(unit, Alternatives) else [unit]
+    known = sum((row.result.amount.value for row in rows if row.result.amount.value is not None), Decimal(0))
+    return known, any(row.result.amount.value is None and not row.result.amount.none_in_text for row in every)
+
+
+def by_money(units: list) -> list:
+    """The most money first (for alternatives, the one counted); those without an amount after, in page order."""
+    values = [(_unit_value(unit)[0], unit) for unit in units]
+    priced = [(value, unit) for value, unit in values if value]
+    rest = [unit for value, unit in values if not value]
+    return [unit for _value, unit in sorted(priced, key=lambda item: -item[0])] + rest
+
+
+def by_topic(units: list) -> list[TopicGroup]:
+    """Units grouped by their incentive's topic (其他 when it has none), the most money at stake first."""
+    labels = dict(Incentive.Topic.choices)
+    groups: dict[str, TopicGroup] = {}
+    for unit in units:
+        first = unit.rows[0] if isinstance(unit, Alternatives) else unit
+        topic = first.details.topic if first.details and first.details.topic in labels else Incentive.Topic.OTHER
+        group = groups.get(topic)
+        if group is None:
+            group = groups[topic] = TopicGroup(topic=topic, label=str(labels[topic]), units=[], stake=Decimal(0),
+                                               unpriced=False)
+        value, unpriced = _unit_value(unit)
+        group.units.append(unit)
+        group.stake += value
+        group.unpriced = group.unpriced or unpriced
+        group.count += len(unit.rows) if isinstance(unit, Alternatives) else 1
+    for group in groups.values():
+        group.units = by_money(group.units)
+    order = list(labels)
+    # the most money first; 其他 last among equals; then the topics' own order
+    return sorted(groups.values(), key=lambda g: (-g.stake, g.topic == Incentive.Topic.OTHER, order.index(g.topic)))

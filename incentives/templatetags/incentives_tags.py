@@ -1,12 +1,16 @@
 """Template filters of the library."""
+from decimal import ROUND_HALF_UP, Decimal
+from html import escape   # the standard library's: Django's escaping without its lazy-string check, for many rows
+
 from django import template
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
+
+from incentives.selectors import BoundedCache
 
 register = template.Library()
 
@@ -26,11 +30,37 @@ def status_on(document, day):
 # per row and badge, each with its own translations, was most of the time the page took. Same markup as the
 # partial templates had.
 
+_WORDS: dict[str, dict[str, str]] = {}
+
+
 def _words() -> dict[str, str]:
-    """The words of results' rows in the current language, translated once per page rather than once per row."""
+    """The words of results' rows in the current language, translated once per language and process (a process's
+    catalogues do not change) rather than once per row or page."""
+    language = get_language()
+    words = _WORDS.get(language)
+    if words is None:
+        words = _WORDS[language] = _translated_words()
+    return words
+
+
+def _translated_words() -> dict[str, str]:
     return {"max": _("最高"), "wan": _("万元"), "none": _("条文未规定金额"), "pending": _("金额待确认"),
             "ask": _("还需回答"), "clause": _("第%(n)s条"), "apply": _("立即申报"),
             "no_round": _("目前没有开放的申报批次"), "closes": _("%(d)s 截止"),
+            "days_left": _("还剩 %(n)d 天"), "last_day": _("今天截止"),
+            "who": _("受理部门"), "no_who": _("文件未载明受理部门"),
+            "window": _("申报期限"), "no_window": _("文件未规定申报期限"), "from": _("%(d)s 起"),
+            "until": _("至 %(d)s"), "quote": _("原文：“%(q)s”"),
+            "documents": _("通常需要（%(n)d 项）"), "not_verbatim": _("非文件原文，供参考"),
+            "pair": _("二选一，已按较高者计入"), "one_of": _("多选一，已按较高者计入"),
+            "some": _("不能同时享受，已按合计较高的组合计入"),
+            "chosen": _("计入合计的是“%(name)s”：金额较高。"),
+            "chosen_as_written": _("计入按条文测算的合计的是“%(name)s”：金额较高。"),
+            "chosen_some": _("计入合计的是：%(names)s。"),
+            "none_chosen": _("金额均待确认，只能选择其一。"),
+            "counted": _("计入合计"), "counted_as_written": _("计入按条文测算的合计"),
+            "not_counted": _("未计入合计"), "excluded": _("不能与%(names)s同时享受"),
+            "stake": _("合计最高%(v)s万元"), "unpriced": _("含金额未定的项目"),
             **{state: str(label) for state, (_css, label) in _AVAILABILITY.items()}}
 
 
@@ -42,10 +72,23 @@ _AVAILABILITY = {
 }
 
 
+_FOUR_PLACES = Decimal("0.0001")
+
+
+def _figure(value) -> str:
+    """An amount as floatformat:"-4" writes it (up to four decimals, none when whole), quicker: rows have many."""
+    if not isinstance(value, Decimal):
+        return str(floatformat(value, "-4"))
+    text = format(value.quantize(_FOUR_PLACES, rounding=ROUND_HALF_UP), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
 def _amount(result, words) -> str:
     amount = result.amount
     if amount.value is not None:
-        shown = f"{words['max'] if amount.is_maximum else ''}{floatformat(amount.value, '-4')}{words['wan']}"
+        shown = f"{words['max'] if amount.is_maximum else ''}{_figure(amount.value)}{words['wan']}"
         return f'<span class="amount fw-semibold text-nowrap" data-amount="{amount.value}">{escape(shown)}</span>'
     return f'<span class="text-muted">{escape(words["none"] if amount.none_in_text else words["pending"])}</span>'
 
@@ -74,34 +117,212 @@ def clause_label_tag(number) -> str:
     return clause_label(number)
 
 
-def _apply_link(incentive, rounds, words) -> str:
-    """Where to apply for it: the open round (as templates/applications/_apply_link.html), or that none is open."""
+def _days_left(closes_at, on, words) -> str:
+    if on is None:
+        return ""
+    days = (timezone.localtime(closes_at).date() - on).days
+    return words["last_day"] if days <= 0 else words["days_left"] % {"n": days}
+
+
+@register.filter(name="days_left")
+def days_left_filter(closes_at) -> str:
+    """还剩 N 天 until a round closes (今天截止 on its last day); as the results' rows say it."""
+    return _days_left(closes_at, timezone.localdate(), _words()) if closes_at else ""
+
+
+def _apply_link(incentive, rounds, words, on=None, window="", who="") -> str:
+    """Whom to contact, and when: the open round with its closing date and the days left (as
+    templates/applications/_apply_link.html), or that none is open and the period the text sets, if any."""
     round_ = (rounds or {}).get(incentive.pk)
     if round_ is None:
-        return (f'<div class="small mt-1 d-print-none apply-link"><span class="text-muted">'
-                f'{escape(words["no_round"])}</span></div>')
+        return (f'<div class="small mt-1 apply-link">{who}<span class="text-muted d-print-none">'
+                f'{escape(words["no_round"])}</span>{window}</div>')
     url = reverse("applying:round_detail", args=[round_.pk])
     closes = timezone.localtime(round_.closes_at).strftime("%Y-%m-%d %H:%M")
-    return (f'<div class="small mt-1 d-print-none apply-link"><a class="btn btn-sm btn-primary" '
-            f'href="{escape(url)}#round-incentives">{escape(words["apply"])}</a> <span class="text-muted">'
-            f'{escape(round_.name)} · {escape(words["closes"] % {"d": closes})}</span></div>')
+    left = _days_left(round_.closes_at, on, words)
+    return (f'<div class="small mt-1 apply-link">{who}<span class="when">'
+            f'{escape(round_.name)} · <span class="text-nowrap">{escape(words["closes"] % {"d": closes})}</span>'
+            + (f' · <strong class="text-nowrap days-left">{escape(left)}</strong>' if left else "")
+            + f'</span> <a class="btn btn-sm btn-primary py-0 d-print-none" href="{escape(url)}#round-incentives">'
+            f'{escape(words["apply"])}</a></div>')
+
+
+def _window(details, words) -> str:
+    """The application period the text sets (with its words), or that it sets none; nothing when not known."""
+    if details is None:
+        return ""
+    if details.window_from or details.window_to:
+        parts = []
+        if details.window_from:
+            parts.append(words["from"] % {"d": details.window_from.isoformat()})
+        if details.window_to:
+            parts.append(words["until"] % {"d": details.window_to.isoformat()})
+        shown = "".join(f'<span class="text-nowrap">{escape(part)}</span> ' for part in parts).strip()
+        quote = (f' <span class="text-muted">（{escape(words["quote"] % {"q": details.window_quote})}）</span>'
+                 if details.window_quote else "")
+        return f' · <span class="when">{escape(words["window"])}：{shown}{quote}</span>'
+    return f' · <span class="when text-muted">{escape(words["no_window"])}</span>'
+
+
+def _who(details, words) -> str:
+    if details is None:
+        return ""
+    if details.departments:
+        return f'<span class="who">{escape(words["who"])}：{escape("、".join(details.departments))}</span> · '
+    return f'<span class="who text-muted">{escape(words["no_who"])}</span> · '
+
+
+def _documents(details, words) -> str:
+    """通常需要: collapsed; an item not found verbatim in the clause text says so."""
+    if details is None or not details.documents:
+        return ""
+    items = []
+    for item, verbatim in details.documents:
+        mark = ("" if verbatim else
+                f' <span class="badge text-bg-light border fw-normal not-verbatim">{escape(words["not_verbatim"])}</span>')
+        items.append(f'<li>{escape(item)}{mark}</li>')
+    return (f'<details class="small documents mt-1"><summary>{escape(words["documents"] % {"n": len(items)})}'
+            f'</summary><ul class="mb-0">{"".join(items)}</ul></details>')
+
+
+_COUNTED = {"total": ("text-bg-success", "counted"), "as_written": ("text-bg-info", "counted_as_written"),
+            "": ("text-bg-light border", "not_counted")}
+
+
+_ROW_PARTS: BoundedCache[tuple[str, ...]] = BoundedCache(maxsize=8192)
+
+
+def _row_parts(row, words) -> tuple[str, ...]:
+    """What a row says of its incentive whoever reads it: the link, the document and clause, whom to contact,
+    the period and the documents. An incentive row never changes (a new version has new rows): kept per language."""
+    incentive, details = row.incentive, row.details
+
+    def make() -> tuple[str, ...]:
+        link = f'<a href="{escape(incentive.page_url)}">{escape(incentive.name)}</a>'
+        source = (f'<div class="small text-muted">{escape(incentive.document.title)} · <a class="link-secondary" '
+                  f'href="{escape(incentive.clause_url)}">{escape(clause_label(incentive.clause.number))}</a></div>')
+        return link, source, _who(details, words), _window(details, words), _documents(details, words)
+    return _ROW_PARTS.get_or_make((incentive.pk, details, get_language()), make)
+
+
+_ROWS: BoundedCache[str] = BoundedCache(maxsize=16384)
+
+
+def _row(row, rounds, words, on, *, in_alternatives=False) -> str:
+    """A result's row. Most rows read the same for many enterprises (the same amount, the same questions still
+    open): a row is kept under everything it shows, and made once per process."""
+    result, incentive, amount = row.result, row.incentive, row.result.amount
+    round_ = (rounds or {}).get(incentive.pk)
+    key = (incentive.pk, get_language(), on, result.rule_status, result.availability, amount.value, amount.is_maximum,
+           amount.none_in_text, amount.steps if result.rule_status == "eligible" else (),
+           tuple(fact.label for fact in row.questions), tuple(row.excluded_by),
+           row.counted if in_alternatives else None, row.details,
+           (round_.pk, round_.name, round_.closes_at) if round_ is not None else None)
+    return _ROWS.get_or_make(key, lambda: _make_row(row, rounds, words, on, in_alternatives=in_alternatives))
+
+
+def _make_row(row, rounds, words, on, *, in_alternatives=False) -> str:
+    result, incentive = row.result, row.incentive
+    link, source, who, window, documents = _row_parts(row, words)
+    counted = ""
+    if in_alternatives:
+        css, word = _COUNTED[row.counted]
+        counted = f' <span class="badge {css} counted" data-counted="{row.counted or "no"}">{escape(words[word])}</span>'
+    steps = (f'<div class="small steps">{escape("；".join(result.amount.steps))}</div>'
+             if result.rule_status == "eligible" and result.amount.steps and not result.amount.none_in_text
+             else "")
+    asked = (f'<div class="small">{escape(words["ask"])}：{escape("；".join(fact.label for fact in row.questions))}</div>'
+             if row.questions else "")
+    excluded = (f'<div class="small text-warning-emphasis excluded">'
+                f'{escape(words["excluded"] % {"names": "、".join(f"“{n}”" for n in row.excluded_by)})}</div>'
+                if row.excluded_by else "")
+    return (f'<div class="list-group-item" data-incentive="{escape(result.key)}">'
+            f'<div class="d-flex justify-content-between gap-2"><span>{link} {_availability(result, words)}{counted}'
+            f'</span>{_amount(result, words)}</div>{source}{steps}{asked}{excluded}'
+            f'{_apply_link(incentive, rounds, words, on, window, who)}{documents}</div>')
+
+
+def _alternatives(unit, rounds, words, on) -> str:
+    names = [row.incentive.name for row in unit.chosen]
+    if unit.kind == "some":
+        why = words["chosen_some"] % {"names": "、".join(f"“{n}”" for n in names)} if names else words["none_chosen"]
+    elif not unit.chosen:
+        why = words["none_chosen"]
+    else:
+        why = words["chosen" if unit.chosen[0].counted == "total" else "chosen_as_written"] % {"name": names[0]}
+    rows = "".join(_row(row, rounds, words, on, in_alternatives=True) for row in unit.rows)
+    return (f'<div class="list-group-item alternatives px-2 px-sm-3" data-alternatives="{unit.kind}">'
+            f'<div class="fw-semibold alternatives-title">{escape(words[unit.kind])}</div>'
+            f'<div class="small text-muted mb-1 alternatives-why">{escape(why)}</div>'
+            f'<div class="list-group">{rows}</div></div>')
+
+
+def _units(units, rounds, words, on) -> str:
+    return "".join(_alternatives(unit, rounds, words, on) if getattr(unit, "is_alternatives", False)
+                   else _row(unit, rounds, words, on) for unit in units)
 
 
 @register.simple_tag
-def unknown_rows(rows, rounds=None) -> SafeString:
-    """The results still to be confirmed, each with the questions that would decide it (rows of the results page)."""
+def result_units(units, rounds=None, on=None) -> SafeString:
+    """Rows of the results page: each with whom to contact, when, and what to prepare; alternatives together."""
+    return mark_safe(_units(units, rounds, _words(), on))  # noqa: S308 - every value is escaped
+
+
+@register.simple_tag
+def result_groups(groups, section, rounds=None, on=None) -> SafeString:
+    """The rows grouped by topic, the most money at stake first; collapsible, the first open."""
     words = _words()
     html = []
-    for result, incentive, questions in rows:
-        asked = (f'<div class="small">{escape(words["ask"])}：{escape("；".join(fact.label for fact in questions))}</div>'
-                 if questions else "")
+    for n, group in enumerate(groups):
+        stake = ""
+        if group.stake:
+            shown = words["stake"] % {"v": floatformat(group.stake, "-4")}
+            stake = f'<span class="amount fw-semibold text-nowrap stake">{escape(shown)}</span>'
+        unpriced = (f'<span class="text-muted small unpriced">{escape(words["unpriced"])}</span>'
+                    if group.unpriced else "")
         html.append(
-            f'<div class="list-group-item" data-incentive="{escape(result.key)}">'
-            f'<div class="d-flex justify-content-between"><span><a href="{escape(incentive.page_url)}">'
-            f'{escape(incentive.name)}</a> {_availability(result, words)}</span>{_amount(result, words)}</div>'
-            f'<div class="small text-muted">{escape(incentive.document.title)} · <a class="link-secondary" '
-            f'href="{escape(incentive.clause_url)}">{escape(clause_label(incentive.clause.number))}</a></div>'
-            f'{asked}{_apply_link(incentive, rounds, words)}</div>')
+            f'<details class="topic-group mb-2" data-topic="{escape(group.topic)}"{" open" if n == 0 else ""}>'
+            f'<summary class="d-flex flex-wrap align-items-baseline gap-2 py-1">'
+            f'<span class="fw-semibold">{escape(group.label)}</span>'
+            f'<span class="badge text-bg-secondary">{group.count}</span>{stake}{unpriced}</summary>'
+            f'<div class="list-group" id="{escape(section)}-{escape(group.topic)}">'
+            f'{_units(group.units, rounds, words, on)}</div></details>')
+    return mark_safe("\n".join(html))  # noqa: S308 - every value is escaped
+
+
+@register.simple_tag
+def compare_rows(rows, possible=False, left_out=()) -> SafeString:
+    """A city's rows of the comparison: name, state, amount, and its steps for those settled by the project;
+    one that excludes a higher one is marked as not counted."""
+    words = _words()
+    html = []
+    for result, incentive in rows:
+        if possible:
+            html.append(f'<li class="list-group-item small text-muted" data-incentive="{escape(result.key)}">'
+                        f'<a href="{escape(incentive.page_url)}">{escape(incentive.name)}</a>'
+                        f'<div>{_amount(result, words)}</div></li>')
+            continue
+        steps = (f'<div class="text-muted">{escape("；".join(result.amount.steps))}</div>'
+                 if result.amount.steps else "")
+        counted = (f' <span class="badge text-bg-light border counted" data-counted="no">'
+                   f'{escape(words["not_counted"])}</span>' if result.key in left_out else "")
+        html.append(f'<li class="list-group-item small" data-incentive="{escape(result.key)}">'
+                    f'<a href="{escape(incentive.page_url)}">{escape(incentive.name)}</a> '
+                    f'{_availability(result, words)}{counted}<div>{_amount(result, words)}</div>{steps}</li>')
+    return mark_safe("\n".join(html))  # noqa: S308 - every value is escaped
+
+
+@register.simple_tag
+def not_eligible_rows(rows, with_reasons=False) -> SafeString:
+    """The incentives whose conditions are not met: names, and the conditions not met when asked for."""
+    html = []
+    for result, incentive in rows:
+        reasons = ""
+        if with_reasons:
+            failed = "".join(f"<li>{escape(reason)}</li>" for reason in result.reasons if "✗" in reason)
+            reasons = f'<ul class="mb-0">{failed}</ul>'
+        html.append(f'<div class="list-group-item small" data-incentive="{escape(result.key)}">'
+                    f'<a href="{escape(incentive.page_url)}">{escape(incentive.name)}</a>{reasons}</div>')
     return mark_safe("\n".join(html))  # noqa: S308 - every value is escaped
 
 

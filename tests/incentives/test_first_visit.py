@@ -107,7 +107,7 @@ def test_the_shaoguan_tech_renovation_little_giant_enterprise_is_done_in_15_ques
     assert len(asked) <= 15, asked
     assert len(asked) == len(set(asked))
     results = client.get(reverse("incentives:check_results"))
-    eligible = {result.key for result, _ in results.context["eligible"]}
+    eligible = {row.result.key for row in results.context["eligible"]}
     assert "shaoguan-2020-manufacturing/national-little-giant-award" in eligible
     assert "shaoguan-2020-manufacturing/tech-renovation-award" in eligible
     assert results.context["combination"].total >= 100

@@ -149,6 +149,8 @@ def _query_counts(client) -> dict[str, tuple[int, int]]:
         "results": reverse("incentives:check_results"),
         "compare": reverse("incentives:check_compare") + "?project_equipment_investment=3000&is_manufacturing=on",
     }
+    cache.clear()      # both measurements start cold: what is kept per document version is read again
+    clear_caches()
     counts = {}
     for name, url in pages.items():
         measured = []
@@ -175,9 +177,9 @@ def test_every_page_takes_the_same_number_of_queries_as_the_catalogue_grows(clie
                  "incentive"):
         assert small[page][1] == 2, page
     assert small["open round"][1] == 3   # and which rounds are open now
-    for page in ("step", "compare"):
-        assert small[page][1] == 3, page
-    assert small["results"][1] == 4  # and the open rounds of the results' incentives (立即申报)
+    assert small["step"][1] == 3
+    assert small["compare"][1] == 2   # the current documents are kept under the catalogue's state
+    assert small["results"][1] == 3  # and the open rounds of the results' incentives (立即申报)
     assert max(first for first, _ in small.values()) <= 10
 
 

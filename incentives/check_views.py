@@ -140,7 +140,7 @@ class CheckTopicsView(FormView):
             return redirect("incentives:check_start")
         self.catalogue = catalogue_state()
         self.specs = known_fact_specs(self.catalogue)
-        self.evaluation = _evaluation(self.state, self.specs, explain=False)
+        self.evaluation = _evaluation(self.state, self.specs, explain=False, catalogue=self.catalogue)
         self.stakes = topic_stakes(self.evaluation, incentive_topics(self.catalogue))
         return super().dispatch(request, *args, **kwargs)
 
@@ -173,9 +173,9 @@ class CheckTopicsView(FormView):
         return redirect("incentives:check_step")
 
 
-def _evaluation(state: State, specs, *, explain: bool):
+def _evaluation(state: State, specs, *, explain: bool, catalogue: CatalogueState | None = None):
     return evaluate_enterprise(typed_answers(state.answers, specs), regions=[state.city], specs=specs,
-                               explain=explain)
+                               explain=explain, state=catalogue)
 
 
 STEP_FORM_SECONDS = 6 * 3600   # keyed by the catalogue's state: never stale, this only bounds unused entries
@@ -207,7 +207,7 @@ class CheckStepView(TemplateView):
         Only what the incentives of the chosen topics need, the facts deciding the most money first (see
         incentives.asking); the conditions are judged as written, whatever the documents' dates.
         """
-        self.evaluation = _evaluation(self.state, self.specs, explain=False)
+        self.evaluation = _evaluation(self.state, self.specs, explain=False, catalogue=self.catalogue)
         pending = plan(self.evaluation, incentive_topics(self.catalogue), self.state.topics, self.state.asked,
                        unstated=self.unstated)
         self.pending = pending

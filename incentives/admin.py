@@ -160,3 +160,20 @@ class FactAdmin(ReadOnlyAdmin):
 class PolicyLoadAdmin(ReadOnlyAdmin):
     list_display = ["fixture_name", "document", "result", "loaded_by", "loaded_at"]
     list_filter = ["result"]
+    readonly_fields = ["fixture_name", "digest", "document", "result", "loaded_by", "loaded_at", "match_progress"]
+
+    @admin.display(description=_("免申即享匹配"))
+    def match_progress(self, load: PolicyLoad) -> str:
+        """How far the match of the enterprises' saved answers against this version has got."""
+        from applications.services.matching import document_match_progress
+
+        progress = document_match_progress(load.document_id) if load.document_id else None
+        if progress is None:
+            return _("没有进行中或近期的匹配记录")
+        if progress["chunks"] is None:
+            return _("排队中")
+        values = {"done": progress["done"], "chunks": progress["chunks"], "matched": progress["matched"],
+                  "profiles": progress["profiles"]}
+        if progress["done"] >= progress["chunks"]:
+            return _("已完成：%(matched)d 家企业（%(chunks)d 批）") % values
+        return _("进行中：%(done)d / %(chunks)d 批，已匹配 %(matched)d / %(profiles)d 家企业") % values

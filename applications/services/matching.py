@@ -39,7 +39,7 @@ def policy_loaded(document_ids: list[int]) -> None:
     from ..tasks.matching import policy_match_dispatch
 
     try:
-        policy_match_dispatch.delay(list(document_ids))
+        policy_match_dispatch.delay(list(document_ids), run_for_documents(document_ids))
     except Exception:  # noqa: BLE001 - the load itself succeeded; matching can be started again by hand
         import logging
 
@@ -98,6 +98,32 @@ def progress_done(run: str, *, chunk: int, profiles: int) -> None:
         store.hincrby(key, "matched", profiles)
     store.expire(f"{key}:done", _PROGRESS_SECONDS)
     store.expire(key, _PROGRESS_SECONDS)
+
+
+def run_for_documents(document_ids: Iterable[int]) -> str:
+    """A new match of these document versions, remembered under each, so that their load records show its progress."""
+    run = new_run()
+    store = _progress_store()
+    for document_id in document_ids:
+        if store is None:
+            _LOCAL_RUNS[document_id] = run
+        else:
+            store.set(f"portal:match:document:{document_id}", run, ex=_PROGRESS_SECONDS)
+    return run
+
+
+def document_match_progress(document_id: int) -> dict[str, int | None] | None:
+    """The progress of the last match of this document version (None: none started, or long ago)."""
+    store = _progress_store()
+    if store is None:
+        run = _LOCAL_RUNS.get(document_id)
+    else:
+        found = store.get(f"portal:match:document:{document_id}")
+        run = found.decode() if found else None
+    return match_progress(run) if run else None
+
+
+_LOCAL_RUNS: dict[int, str] = {}
 
 
 def match_progress(run: str) -> dict[str, int | None]:

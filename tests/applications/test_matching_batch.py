@@ -87,3 +87,25 @@ def test_the_dispatch_orders_chunks_by_city_and_reports_progress(profiles, setti
     progress = matching.match_progress(run)
     assert progress["chunks"] == len(chunks) and progress["done"] == len(chunks)
     assert progress["matched"] == progress["profiles"] == len(profiles)
+
+
+def test_the_load_record_in_the_admin_shows_how_far_the_match_of_its_version_has_got(profiles, admin_client,
+                                                                                     monkeypatch):
+    from django.urls import reverse
+
+    from incentives.models import PolicyLoad
+
+    document = PolicyDocument.objects.current().get(key="shaoguan-2020-manufacturing")
+    # no match remembered for this id from an earlier test (ids are reused from one test database to the next)
+    monkeypatch.setattr(matching, "_LOCAL_RUNS", {})
+    store = matching._progress_store()
+    if store is not None:
+        store.delete(f"portal:match:document:{document.pk}")
+    load = PolicyLoad.objects.filter(document=document).latest("loaded_at")
+    page = reverse("admin:incentives_policyload_change", args=[load.pk])
+    assert "没有进行中或近期的匹配记录" in admin_client.get(page).content.decode()
+
+    matching.policy_loaded([document.pk])   # what the loader calls after its commit; the tasks run eagerly here
+
+    html = admin_client.get(page).content.decode()
+    assert f"已完成：{len(profiles)} 家企业（1 批）" in html

@@ -12,6 +12,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import Incentive, PolicyDocument
+from .rules.combine import connected_components
 from .rules.describe import describe_amount, describe_condition
 from .rules.figures import normalize
 from .rules.parse import parse_amount, parse_condition
@@ -201,23 +202,9 @@ def _components(keys: list[str], excludes: dict[str, set[str]]) -> tuple[list[li
     for key in keys:                     # either side listing the other counts
         for other in list(neighbours[key]):
             neighbours[other].add(key)
-    order = {k: i for i, k in enumerate(keys)}
-    seen: set[str] = set()
-    found = []
-    for key in keys:
-        if key in seen:
-            continue
-        stack, members = [key], []
-        seen.add(key)
-        while stack:
-            node = stack.pop()
-            members.append(node)
-            for other in neighbours[node]:
-                if other not in seen:
-                    seen.add(other)
-                    stack.append(other)
-        found.append(sorted(members, key=order.__getitem__))
-    return found, neighbours
+    index = {key: i for i, key in enumerate(keys)}
+    found = connected_components(len(keys), [{index[other] for other in neighbours[key]} for key in keys])
+    return [[keys[i] for i in members] for members in found], neighbours
 
 
 def eligible_units(rows: list[ResultRow], excludes: dict[str, set[str]], counted_total: set[str],

@@ -15,6 +15,19 @@ def seed_files() -> list[str]:
     return [str(FIXTURES / "facts.yaml"), *map(str, POLICY_FILES)]
 
 
+def load_revised_seed(tmp_path: Path, city: str, change, *, with_facts: bool = False) -> None:
+    """Load a new version of a city's seed document: its file read, changed by `change(data)`, written and loaded."""
+    import yaml
+
+    source = next(path for path in POLICY_FILES if city in path.name)
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    change(data)
+    revised = tmp_path / source.name
+    revised.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    files = [str(FIXTURES / "facts.yaml")] if with_facts else []
+    call_command("load_policy", *files, str(revised), stdout=open("/dev/null", "w"))
+
+
 # The rows the first load_policy of the run wrote, copied back into later tests' databases: the loader itself is
 # tested on its own, and loading five documents for each of a few hundred tests would take most of the run.
 _CATALOGUE_ROWS: list | None = None
@@ -51,6 +64,27 @@ def catalogue(db):
         else:
             _catalogue_restore(_CATALOGUE_ROWS)
     return PolicyDocument.objects.current()
+
+
+@pytest.fixture
+def both_tech_awards(catalogue, monkeypatch):
+    """江门's provincial and municipal tech-renovation awards (第9条) exclude each other. As loaded, their conditions
+    also contradict (the municipal one is for projects without the provincial policy); here the municipal award's
+    condition on that is lifted, so both are met, and the page is read on a day the document was in force."""
+    import datetime as dt
+
+    from incentives.models import Incentive
+    from incentives.selectors import clear_caches
+
+    municipal = Incentive.objects.get(document__key="jiangmen-2023-manufacturing", document__is_current=True,
+                                      key="tech-renovation-municipal")
+    municipal.eligibility = {"all": [item for item in municipal.eligibility["all"]
+                                     if item["fact"] != "project_provincial_tech_renovation"]}
+    municipal.save(update_fields=["eligibility"])
+    clear_caches()
+    monkeypatch.setattr("incentives.eligibility.today", lambda: dt.date(2024, 6, 1))
+    yield
+    clear_caches()
 
 
 @pytest.fixture

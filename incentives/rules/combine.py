@@ -30,7 +30,8 @@ def _conflicts(eligible: Sequence[Result], rules_by_key: Mapping[str, IncentiveR
     return tuple((eligible[i].key, eligible[j].key) for i, j in sorted(pairs))
 
 
-def _components(count: int, neighbours: list[set[int]]) -> list[list[int]]:
+def connected_components(count: int, neighbours: list[set[int]]) -> list[list[int]]:
+    """The groups of items 0..count-1 linked through `neighbours` (each group in index order)."""
     seen: set[int] = set()
     found = []
     for start in range(count):
@@ -99,7 +100,7 @@ def best_total(results: Sequence[Result], rules_by_key: Mapping[str, IncentiveRu
             neighbours[index[b]].add(index[a])
     values = [result.amount.value for result in priced]
     chosen: list[int] = []
-    for members in _components(len(priced), neighbours):
+    for members in connected_components(len(priced), neighbours):
         if len(members) == 1:       # the usual case: nothing excludes it
             chosen.extend(members)
         else:

@@ -1,13 +1,10 @@
 """The results page in a real browser: alternatives counted once, whom to contact, documents collapsed; phone width."""
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
 
-from incentives.models import Incentive
-from incentives.selectors import clear_caches
 from tests.e2e.conftest import screenshot_path
 from tests.e2e.test_check_journey import answer_until_results, start
 from tests.factories.applying import open_round
@@ -18,19 +15,6 @@ PROVINCIAL = '[data-incentive="jiangmen-2023-manufacturing/tech-renovation-provi
 MUNICIPAL = '[data-incentive="jiangmen-2023-manufacturing/tech-renovation-municipal"]'
 
 
-@pytest.fixture
-def both_tech_awards(catalogue, monkeypatch):
-    """江门's provincial and municipal tech-renovation awards, both met (the municipal award's condition on the
-    provincial policy lifted), read on a day the document was in force."""
-    municipal = Incentive.objects.get(document__key="jiangmen-2023-manufacturing", document__is_current=True,
-                                      key="tech-renovation-municipal")
-    municipal.eligibility = {"all": [item for item in municipal.eligibility["all"]
-                                     if item["fact"] != "project_provincial_tech_renovation"]}
-    municipal.save(update_fields=["eligibility"])
-    clear_caches()
-    monkeypatch.setattr("incentives.eligibility.today", lambda: dt.date(2024, 6, 1))
-    yield
-    clear_caches()
 
 
 def test_a_jiangmen_enterprise_sees_the_two_tech_awards_as_alternatives(page, live_server, both_tech_awards):

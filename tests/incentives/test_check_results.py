@@ -48,20 +48,6 @@ def text(fragment: str) -> str:
     return re.sub(r"<[^>]+>", "", fragment)
 
 
-@pytest.fixture
-def both_tech_awards(catalogue, monkeypatch):
-    """江门's provincial and municipal tech-renovation awards (第9条) exclude each other. As loaded, their conditions
-    also contradict (the municipal one is for projects without the provincial policy); here the municipal award's
-    condition on that is lifted, so both are met, and the page is read on a day the document was in force."""
-    municipal = Incentive.objects.get(document__key=JIANGMEN, document__is_current=True,
-                                      key="tech-renovation-municipal")
-    municipal.eligibility = {"all": [item for item in municipal.eligibility["all"]
-                                     if item["fact"] != "project_provincial_tech_renovation"]}
-    municipal.save(update_fields=["eligibility"])
-    clear_caches()
-    monkeypatch.setattr("incentives.eligibility.today", lambda: dt.date(2024, 6, 1))
-    yield
-    clear_caches()
 
 
 TECH_PROJECT = {"city": "jiangmen", "is_manufacturing": True, "project_is_tech_renovation": True,
@@ -273,22 +259,17 @@ def test_the_comparison_marks_the_alternative_left_out_of_a_citys_total(client, 
 
 
 def test_a_new_version_of_a_document_is_on_the_results_at_once(client, catalogue, tmp_path):
-    import yaml
-    from django.core.management import call_command
-
-    from tests.conftest import FIXTURES, POLICY_FILES
+    from tests.conftest import load_revised_seed
 
     answer(client, {"city": "jiangmen", "is_manufacturing": True, "project_is_tech_renovation": True,
                     "project_equipment_investment": "3000"})
     assert "省级技术改造政策奖励" in results(client)
-    source = next(path for path in POLICY_FILES if "jiangmen" in path.name)
-    data = yaml.safe_load(source.read_text(encoding="utf-8"))
-    for incentive in data["incentives"]:
-        if incentive["key"] == "tech-renovation-provincial":
-            incentive["name"] = "省级技术改造政策奖励（新版）"
-    revised = tmp_path / source.name
-    revised.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    call_command("load_policy", str(FIXTURES / "facts.yaml"), str(revised), stdout=open("/dev/null", "w"))
+
+    def rename(data):
+        for incentive in data["incentives"]:
+            if incentive["key"] == "tech-renovation-provincial":
+                incentive["name"] = "省级技术改造政策奖励（新版）"
+    load_revised_seed(tmp_path, "jiangmen", rename, with_facts=True)
     assert "省级技术改造政策奖励（新版）" in results(client)
 
 

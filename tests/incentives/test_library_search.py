@@ -5,8 +5,6 @@ import datetime as dt
 import re
 
 import pytest
-import yaml
-from django.core.management import call_command
 from django.db import connection
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
@@ -14,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from incentives.models import Incentive
-from tests.conftest import POLICY_FILES
+from tests.conftest import load_revised_seed
 from tests.factories import ClauseFactory, IncentiveFactory, PolicyDocumentFactory, UserFactory
 from tests.factories.review import RoundFactory
 
@@ -298,12 +296,8 @@ def test_a_new_version_replaces_every_kept_page_at_once(client, catalogue, tmp_p
              reverse("incentives:document_detail", args=[JIANGMEN])]
     for page in pages:
         assert "（修订版）" not in client.get(page).content.decode()
-    source = next(path for path in POLICY_FILES if "jiangmen" in path.name)
-    data = yaml.safe_load(source.read_text(encoding="utf-8"))
-    data["document"]["title"] = "关于促进制造业高质量发展的若干措施（修订版）"
-    revised = tmp_path / source.name
-    revised.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    call_command("load_policy", str(revised), stdout=open("/dev/null", "w"))
+    load_revised_seed(tmp_path, "jiangmen",
+                      lambda data: data["document"].update(title="关于促进制造业高质量发展的若干措施（修订版）"))
     for page in pages:
         assert "（修订版）" in client.get(page).content.decode(), page
 

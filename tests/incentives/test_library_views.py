@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from incentives.models import PolicyDocument
 from incentives.selectors import clear_caches
-from tests.conftest import FIXTURES, POLICY_FILES
+from tests.conftest import FIXTURES, POLICY_FILES, load_revised_seed
 from tests.factories import PolicyDocumentFactory
 
 pytestmark = pytest.mark.django_db
@@ -199,12 +199,8 @@ def test_the_library_is_paginated_and_keeps_the_filters_in_its_links(client, cat
 def test_a_new_version_is_shown_at_once_though_pages_are_kept(client, catalogue, tmp_path):
     url = reverse("incentives:document_detail", args=["jiangmen-2023-manufacturing"])
     assert "关于促进制造业高质量发展的若干措施" in client.get(url).content.decode()
-    source = next(path for path in POLICY_FILES if "jiangmen" in path.name)
-    data = yaml.safe_load(source.read_text(encoding="utf-8"))
-    data["document"]["title"] = "关于促进制造业高质量发展的若干措施（修订）"
-    revised = tmp_path / source.name
-    revised.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    call_command("load_policy", str(revised), stdout=open("/dev/null", "w"))
+    load_revised_seed(tmp_path, "jiangmen",
+                      lambda data: data["document"].update(title="关于促进制造业高质量发展的若干措施（修订）"))
     assert "（修订）" in client.get(url).content.decode()
     assert "（修订）" in client.get(reverse("incentives:document_list")).content.decode()
 

@@ -165,10 +165,12 @@ class PolicyLoadAdmin(ReadOnlyAdmin):
     @admin.display(description=_("免申即享匹配"))
     def match_progress(self, load: PolicyLoad) -> str:
         """How far the match of the enterprises' saved answers against this version has got."""
-        from applications.services.matching import document_match_progress
+        from applications.services.matching import document_match_progress, progress_is_shared
 
         progress = document_match_progress(load.document_id) if load.document_id else None
         if progress is None:
+            if load.document_id and not progress_is_shared():
+                return _("加载时已在同一进程内完成（未使用 Redis，不记录进度）")
             return _("没有进行中或近期的匹配记录")
         if progress["chunks"] is None:
             return _("排队中")

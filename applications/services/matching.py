@@ -112,6 +112,12 @@ def run_for_documents(document_ids: Iterable[int]) -> str:
     return run
 
 
+def progress_is_shared() -> bool:
+    """Whether match progress is kept where every process sees it (Redis); otherwise tasks run in the process
+    that loads the documents, the match is over when the load returns, and nothing else can read its progress."""
+    return _progress_store() is not None
+
+
 def document_match_progress(document_id: int) -> dict[str, int | None] | None:
     """The progress of the last match of this document version (None: none started, or long ago)."""
     store = _progress_store()

@@ -103,9 +103,25 @@ def test_the_load_record_in_the_admin_shows_how_far_the_match_of_its_version_has
         store.delete(f"portal:match:document:{document.pk}")
     load = PolicyLoad.objects.filter(document=document).latest("loaded_at")
     page = reverse("admin:incentives_policyload_change", args=[load.pk])
-    assert "没有进行中或近期的匹配记录" in admin_client.get(page).content.decode()
+    with monkeypatch.context() as deployed:   # as a deployment with Redis sees it before any match
+        deployed.setattr(matching, "progress_is_shared", lambda: True)
+        assert "没有进行中或近期的匹配记录" in admin_client.get(page).content.decode()
 
     matching.policy_loaded([document.pk])   # what the loader calls after its commit; the tasks run eagerly here
 
     html = admin_client.get(page).content.decode()
     assert f"已完成：{len(profiles)} 家企业（1 批）" in html
+
+
+def test_without_redis_the_load_record_says_the_match_was_done_while_loading(catalogue, admin_client, monkeypatch):
+    """The embedded default runs tasks in the loading process: the match is over when the load is, and the web
+    process cannot read its progress."""
+    from django.urls import reverse
+
+    from incentives.models import PolicyLoad
+
+    monkeypatch.setattr(matching, "_progress_store", lambda: None)
+    monkeypatch.setattr(matching, "_LOCAL_RUNS", {})
+    load = PolicyLoad.objects.filter(document__key="shaoguan-2020-manufacturing").latest("loaded_at")
+    html = admin_client.get(reverse("admin:incentives_policyload_change", args=[load.pk])).content.decode()
+    assert "加载时已在同一进程内完成（未使用 Redis，不记录进度）" in html

@@ -94,6 +94,16 @@ def prepare(n: int) -> None:
     print(f"generated {n - have} profiles in {time.perf_counter() - started:.1f} s")
 
 
+def eligible_pairs() -> int:
+    """Eligible (enterprise, incentive) pairs stored: the incentives of every stored result."""
+    if connection.vendor != "postgresql":
+        return sum(len(eligible) for eligible in MatchResult.objects.values_list("eligible", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT coalesce(sum((SELECT count(*) FROM jsonb_object_keys(eligible))), 0) "
+                       f"FROM {MatchResult._meta.db_table}")
+        return int(cursor.fetchone()[0])
+
+
 def pool_cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process and its children (the worker's pool), from /proc."""
     tick = os.sysconf("SC_CLK_TCK")
@@ -171,7 +181,8 @@ def main(argv: list[str] | None = None) -> int:
         worker.wait(60)
     print(f"database: {connection.vendor}; {len(document_ids)} documents, {incentives} incentives "
           f"({args.document}); {len(chunks)} chunks of {size}; {args.workers} worker processes; "
-          f"eligible pairs stored: {MatchResult.objects.count():,}; load average before {load[0]:.2f}, "
+          f"results stored: {MatchResult.objects.count():,} (enterprise and document), {eligible_pairs():,} eligible "
+          f"pairs; load average before {load[0]:.2f}, "
           f"after {os.getloadavg()[0]:.2f}")
     print(f"CPU time of the worker processes (Python: the engine, reading and writing; not the database's): "
           f"{worker_cpu:.1f} s, {worker_cpu / max(matched, 1) * 1e6:.0f} µs per profile, "

@@ -269,20 +269,26 @@ class NotificationPreference(models.Model):
 
 
 class MatchResult(models.Model):
-    """The last eligibility result an enterprise was told about for an incentive (by its stable key)."""
+    """What an enterprise was last told it is eligible for under one policy document: the incentives (by their key in
+    the document) with the amounts, as of a version of the document. No row: eligible for none of them, or never
+    matched; so the millions of pairs that are not eligible cost nothing, and a first match writes one row per
+    enterprise and document rather than one per incentive."""
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="match_results",
-                                   verbose_name=_("企业"))
-    incentive_key = models.CharField(_("激励项目"), max_length=200)
-    status = models.CharField(_("结果"), max_length=16)
-    amount = models.DecimalField(_("金额（万元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+                                   verbose_name=_("企业"), db_index=False)   # the unique constraint's index serves
+    document_key = models.CharField(_("政策文件"), max_length=100)
     document_version = models.PositiveIntegerField(_("文件版本"))
+    eligible = models.JSONField(_("符合的激励项目"), default=dict,
+                                help_text=_("激励项目编号 → 测算金额（万元，文本，精确到分；无金额为空）"))
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         verbose_name = _("政策匹配结果")
         verbose_name_plural = _("政策匹配结果")
-        constraints = [models.UniqueConstraint(fields=["enterprise", "incentive_key"], name="match_result_unique")]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "document_key"], name="match_result_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} · {self.document_key} v{self.document_version}"
 
 
 class ApplicationReview(Application):

@@ -1,15 +1,17 @@
 """免申即享 push: when policies change, every enterprise profile is matched against the changed incentives with the
 questionnaire's engine, and each enterprise is told what changed for it (newly eligible, no longer, amount changed).
 
-What an enterprise was last told it is eligible for is kept per incentive stable key (document key / incentive
-key), with the amount; an absent row means "not eligible or not known", so the millions of pairs that are not
-eligible cost no row. A new version compares against what is kept, and an unchanged result says nothing. Chunks of enterprise ids are
+What an enterprise was last told it is eligible for is kept per document: one row with the incentives (by key)
+and their amounts; an absent row means "eligible for none of them, or not known", so the millions of pairs that
+are not eligible cost no row, and a first match writes a row per enterprise and document, not per incentive. A new
+version compares against what is kept, and an unchanged result says nothing. Chunks of enterprise ids are
 independent tasks: several workers share the work, and a chunk run twice notifies once (the notification key
 names the enterprise, the incentive and the document version).
 """
 from __future__ import annotations
 
 import io
+import json
 from decimal import Decimal
 from typing import Iterable, Sequence
 
@@ -22,14 +24,12 @@ from django.utils.translation import gettext as _
 from incentives.eligibility import compiled_documents, today
 from incentives.models import Incentive, PolicyDocument
 from incentives.rules.batch import Columns, eligible
-from incentives.rules.evaluate import RuleIndex
+from incentives.rules.evaluate import OPEN, RuleIndex, availability
 from incentives.rules.figures import format_money
 from incentives.selectors import DOCUMENT_LIST_FIELDS, known_fact_specs
 
 from ..models import Enterprise, Membership, MatchResult, Notification, NotificationKind, NotificationPreference
 from .notifications import outbox_wake
-
-ELIGIBLE = "eligible"
 
 
 def policy_loaded(document_ids: list[int]) -> None:
@@ -187,16 +187,18 @@ def _message(change: str, incentive: Incentive, amount: Decimal | None) -> tuple
     return subject, body
 
 
-def _regions_rules(document_keys: set[str], regions: set[str], specs) -> tuple[RuleIndex, dict[str, Incentive]]:
-    """The rules of the current versions of these documents that are of these regions, indexed by region, and their
-    incentive rows by stable key. Built per document version in eligibility's bounded cache: a worker compiles the
-    regions of the chunks it is given (the dispatch orders chunks by city), not the whole catalogue."""
+def _regions_rules(document_keys: set[str], regions: set[str], specs, on) -> tuple[RuleIndex, dict[str, Incentive]]:
+    """The rules of the current versions of these documents that are of these regions and open on the day (only those
+    can be eligible: a draft's, an expired document's or a closed period's facts are not even read), indexed by
+    region, and the incentive rows of every one of them by stable key. Built per document version in eligibility's
+    bounded cache: a worker compiles the regions of the chunks it is given (the dispatch orders chunks by city), not
+    the whole catalogue."""
     if not regions or not document_keys:
         return RuleIndex(()), {}
     documents = list(PolicyDocument.objects.current().filter(key__in=sorted(document_keys), region__in=sorted(regions))
                      .only(*DOCUMENT_LIST_FIELDS).order_by("region", "key"))
     compiled = compiled_documents(documents, specs)
-    rules = [rule for document in compiled for rule in document.rules]
+    rules = [rule for document in compiled for rule in document.rules if availability(rule, on) == OPEN]
     incentives = {incentive.stable_key: incentive for document in compiled for incentive in document.incentives}
     return RuleIndex(rules), incentives
 
@@ -259,13 +261,13 @@ def match_profiles(enterprise_ids: list[int], document_ids: list[int]) -> tuple[
     # One read of the profiles: the answered city and the facts of the rules of the cities guessed; an enterprise
     # that answered another city than it registered in adds that city's rules and facts (a second, rare read).
     regions = {city for city in guessed if known(city)}
-    index, incentives = _regions_rules(document_keys, regions, specs)
+    index, incentives = _regions_rules(document_keys, regions, specs, on)
     keys = _facts_read(index, specs)
     raw = _read_answers(ids, ["city", *keys], specs, answers)
     cities = raw.get("city", ())
     more = {city for city in cities if known(city)} - regions
     if more:
-        index, incentives = _regions_rules(document_keys, regions | more, specs)
+        index, incentives = _regions_rules(document_keys, regions | more, specs, on)
         missing = sorted(set(_facts_read(index, specs)) - set(keys))
         if missing:
             raw.update(_read_answers(ids, missing, specs, answers))
@@ -295,64 +297,92 @@ def match_profiles(enterprise_ids: list[int], document_ids: list[int]) -> tuple[
 def match_chunk(*, enterprise_ids: list[int], document_ids: list[int]) -> int:
     """Match these enterprises against the changed incentives; store the results, notify changes; return how many.
 
-    Idempotent: what is stored is what the enterprise was last told, so a chunk run twice writes and notifies
-    nothing the second time. Two runs of one chunk at once need no row locks: a pair both insert breaks the unique
-    constraint and the later run is retried (it then finds the pair stored), upserts converge, and a notification's
-    key names its enterprise, incentive, version and change, so it is written once."""
+    What is stored is, per enterprise and document, what the enterprise was last told it is eligible for (one row
+    with the incentives and amounts, none when nothing): a chunk run twice writes and notifies nothing the second
+    time. Two runs of one chunk at once need no row locks: a row both insert breaks the unique constraint and the
+    later run is retried (it then finds the row stored), upserts converge, and a notification's key names its
+    enterprise, incentive, version and change, so it is written once."""
     now, incentives, ids, document_keys = match_profiles(enterprise_ids, document_ids)
     if not document_keys:
         return 0
-    versions = {key: incentive.document.version for key, incentive in incentives.items()}
+    versions = {incentive.document.key: incentive.document.version for incentive in incentives.values()}
     with transaction.atomic():
         if connection.vendor == "postgresql":
             # A crash may lose the last chunks' commits; the match is recomputed from the profiles by the next one
             # (stored results and notifications are written in the same transaction, so they are lost together).
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT id, enterprise_id, incentive_key, amount, document_version FROM "
-                           f"{MatchResult._meta.db_table} WHERE enterprise_id IN ({', '.join(['%s'] * len(ids))})"
-                           if ids else "SELECT 1 WHERE false", list(ids))
-            rows = cursor.fetchall()
-        previous = {(enterprise_id, key): (pk, _decimal(amount), version) for pk, enterprise_id, key, amount, version
-                    in rows if key.partition("/")[0] in document_keys}
+        previous = _stored(ids, document_keys)
         inserts, updates, gone, changes = [], [], [], []
-        pop = previous.pop
         for enterprise_id in ids:
-            eligible_now = now.get(enterprise_id)
-            if not eligible_now:
-                continue
-            for key, amount in eligible_now.items():
-                before = pop((enterprise_id, key), None) if previous else None
-                if before is None:
-                    inserts.append((enterprise_id, key, amount, versions[key]))
-                    changes.append(("eligible", enterprise_id, key, amount))
-                elif before[1] != amount:
-                    updates.append(MatchResult(enterprise_id=enterprise_id, incentive_key=key, status=ELIGIBLE,
-                                               amount=amount, document_version=versions[key]))
-                    changes.append(("amount", enterprise_id, key, amount))
-                elif before[2] != versions[key]:
-                    updates.append(MatchResult(enterprise_id=enterprise_id, incentive_key=key, status=ELIGIBLE,
-                                               amount=amount, document_version=versions[key]))
-        elsewhere = _incentives_by_key({key for _, key in previous} - incentives.keys())
-        incentives = {**elsewhere, **incentives}
-        for (enterprise_id, key), before in previous.items():     # stored as eligible, eligible no longer
-            gone.append(before[0])
-            if key in incentives:
-                changes.append(("no_longer", enterprise_id, key, None))
+            for document_key, told in _by_document(now.get(enterprise_id)).items():
+                stored = previous.pop((enterprise_id, document_key), None)
+                version = versions[document_key]
+                if stored is None:
+                    inserts.append((enterprise_id, document_key, version, told))
+                    changes += [("eligible", enterprise_id, f"{document_key}/{key}", amount)
+                                for key, amount in told.items()]
+                    continue
+                before = stored[2]
+                for key, amount in told.items():
+                    if key not in before:
+                        changes.append(("eligible", enterprise_id, f"{document_key}/{key}", amount))
+                    elif before[key] != amount:
+                        changes.append(("amount", enterprise_id, f"{document_key}/{key}", amount))
+                changes += [("no_longer", enterprise_id, f"{document_key}/{key}", None)
+                            for key in before if key not in told]
+                if told != before or stored[1] != version:
+                    updates.append(MatchResult(enterprise_id=enterprise_id, document_key=document_key,
+                                               document_version=version, eligible=_stored_amounts(told)))
+        for (enterprise_id, document_key), (pk, _version, before) in previous.items():   # eligible for none now
+            gone.append(pk)
+            changes += [("no_longer", enterprise_id, f"{document_key}/{key}", None) for key in before]
+        lost = {key for change, _, key, _ in changes if change == "no_longer"} - incentives.keys()
+        incentives = {**_incentives_by_key(lost), **incentives}
+        changes = [change for change in changes if change[2] in incentives]    # an incentive since removed: unsaid
         if gone:
             MatchResult.objects.filter(pk__in=gone).delete()
         _insert(inserts)
         if updates:
             MatchResult.objects.bulk_create(updates, batch_size=2000, update_conflicts=True,
-                                            unique_fields=["enterprise", "incentive_key"],
-                                            update_fields=["status", "amount", "document_version", "updated_at"])
+                                            unique_fields=["enterprise", "document_key"],
+                                            update_fields=["document_version", "eligible", "updated_at"])
         _notify(changes, incentives)
     return len(ids)
 
 
+def _by_document(eligible: dict[str, Decimal | None] | None) -> dict[str, dict[str, Decimal | None]]:
+    """{stable key: amount} as {document key: {incentive key: amount}}."""
+    found: dict[str, dict[str, Decimal | None]] = {}
+    for stable_key, amount in (eligible or {}).items():
+        document_key, _, key = stable_key.partition("/")
+        found.setdefault(document_key, {})[key] = amount
+    return found
+
+
+def _stored_amounts(told: dict[str, Decimal | None]) -> dict[str, str | None]:
+    """Amounts as stored: text to the cent (exact, unlike a JSON number), None where the text gives none."""
+    return {key: None if amount is None else str(amount) for key, amount in told.items()}
+
+
+def _stored(ids: list[int], document_keys: set[str]) -> dict[tuple[int, str], tuple[int, int, dict]]:
+    """What these enterprises were last told under these documents: (row id, version, {incentive key: amount})."""
+    if not ids:
+        return {}
+    rows = MatchResult.objects.filter(enterprise_id__in=ids, document_key__in=sorted(document_keys)).values_list(
+        "enterprise_id", "document_key", "pk", "document_version", "eligible")
+    if connection.vendor == "postgresql":       # one array parameter, not one per id
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT enterprise_id, document_key, id, document_version, eligible::text FROM "
+                           f"{MatchResult._meta.db_table} WHERE enterprise_id = ANY(%s) AND document_key = ANY(%s)",
+                           [list(ids), sorted(document_keys)])
+            rows = [(e, d, pk, v, json.loads(eligible)) for e, d, pk, v, eligible in cursor.fetchall()]
+    return {(enterprise_id, document_key): (pk, version, {key: _decimal(amount) for key, amount in eligible.items()})
+            for enterprise_id, document_key, pk, version, eligible in rows}
+
+
 def _decimal(value) -> Decimal | None:
-    """An amount as stored (SQLite gives it back as a float or text): to the cent."""
+    """An amount as stored, to the cent."""
     if value is None or isinstance(value, Decimal):
         return value
     return Decimal(str(value)).quantize(Decimal("0.01"))
@@ -372,22 +402,41 @@ def _incentives_by_key(keys: set[str]) -> dict[str, Incentive]:
     return found
 
 
-def _insert(rows: list[tuple[int, str, Decimal | None, int]]) -> None:
-    """New eligible pairs: by COPY on PostgreSQL (the first match of a catalogue writes millions), else in bulk."""
+def _copy_text(value: str) -> str:
+    """A value for COPY's text format: backslash, tab and line breaks escaped."""
+    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _insert(rows: list[tuple[int, str, int, dict[str, Decimal | None]]]) -> None:
+    """New results: by COPY on PostgreSQL (the first match of a catalogue writes a row per enterprise and
+    document), else in bulk."""
     if not rows:
         return
     if connection.vendor != "postgresql":
-        MatchResult.objects.bulk_create([MatchResult(enterprise_id=e, incentive_key=k, status=ELIGIBLE, amount=a,
-                                                     document_version=v) for e, k, a, v in rows], batch_size=2000)
+        MatchResult.objects.bulk_create([MatchResult(enterprise_id=e, document_key=d, document_version=v,
+                                                     eligible=_stored_amounts(told)) for e, d, v, told in rows],
+                                        batch_size=2000)
         return
     stamp = timezone.now().isoformat()
     buffer = io.StringIO()
-    buffer.writelines(f"{e}\t{k}\t{ELIGIBLE}\t{'' if a is None else a}\t{v}\t{stamp}\n" for e, k, a, v in rows)
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    buffer.writelines(f"{e}\t{_copy_text(d)}\t{v}\t{_copy_text(dumps(_stored_amounts(told)))}\t{stamp}\n"
+                      for e, d, v, told in rows)
     buffer.seek(0)
     table = MatchResult._meta.db_table
     with connection.cursor() as cursor:
-        cursor.copy_expert(f"COPY {table} (enterprise_id, incentive_key, status, amount, document_version, updated_at) "
-                           "FROM STDIN WITH (FORMAT text, NULL '')", buffer)
+        cursor.copy_expert(f"COPY {table} (enterprise_id, document_key, document_version, eligible, updated_at) "
+                           "FROM STDIN WITH (FORMAT text)", buffer)
+
+
+def _members(enterprise_ids: list[int]) -> list[tuple[int, int]]:
+    """(enterprise, user) of the members of these enterprises: a chunk's ten thousand as one array on PostgreSQL."""
+    if connection.vendor != "postgresql":
+        return list(Membership.objects.filter(enterprise_id__in=enterprise_ids).values_list("enterprise_id", "user_id"))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT enterprise_id, user_id FROM {Membership._meta.db_table} WHERE enterprise_id = ANY(%s)",
+                       [enterprise_ids])
+        return cursor.fetchall()
 
 
 def _notify(changes: list[tuple[str, int, str, Decimal | None]], incentives: dict[str, Incentive]) -> None:
@@ -395,10 +444,9 @@ def _notify(changes: list[tuple[str, int, str, Decimal | None]], incentives: dic
     chunk run twice notifies once."""
     if not changes:
         return
-    enterprise_ids = {enterprise_id for _, enterprise_id, _, _ in changes}
+    enterprise_ids = sorted({enterprise_id for _, enterprise_id, _, _ in changes})
     members: dict[int, list[int]] = {}
-    for enterprise_id, user_id in Membership.objects.filter(enterprise_id__in=enterprise_ids).values_list(
-            "enterprise_id", "user_id"):
+    for enterprise_id, user_id in _members(enterprise_ids):
         members.setdefault(enterprise_id, []).append(user_id)
     if not members:
         return

@@ -70,10 +70,10 @@ def test_a_chunk_run_twice_stores_and_counts_once(profiles):
     ids = [e.pk for e in profiles]
     run = matching.new_run()
     policy_match_chunk(ids, documents, run)
-    stored = MatchResult.objects.count()
-    assert stored > 20
+    stored = {(r.enterprise_id, r.document_key): (r.eligible, r.updated_at) for r in MatchResult.objects.all()}
+    assert sum(len(eligible) for eligible, _ in stored.values()) > 20
     policy_match_chunk(ids, documents, run)
-    assert MatchResult.objects.count() == stored
+    assert {(r.enterprise_id, r.document_key): (r.eligible, r.updated_at) for r in MatchResult.objects.all()} == stored
     assert matching.match_progress(run)["done"] == 1 and matching.match_progress(run)["matched"] == len(ids)
 
 
@@ -125,3 +125,17 @@ def test_without_redis_the_load_record_says_the_match_was_done_while_loading(cat
     load = PolicyLoad.objects.filter(document__key="shaoguan-2020-manufacturing").latest("loaded_at")
     html = admin_client.get(reverse("admin:incentives_policyload_change", args=[load.pk])).content.decode()
     assert "加载时已在同一进程内完成（未使用 Redis，不记录进度）" in html
+
+
+def test_facts_of_documents_not_in_force_are_not_even_read(profiles, monkeypatch):
+    """江门's document has expired by 2026-06-01: its profiles are eligible for none of it, and the match reads only
+    their answered city, not the fifty-odd facts its rules ask about."""
+    monkeypatch.setattr("applications.services.matching.today", lambda: dt.date(2026, 6, 1))
+    read = []
+    real = matching._read_answers
+    monkeypatch.setattr(matching, "_read_answers", lambda ids, keys, *a: read.append(keys) or real(ids, keys, *a))
+    jiangmen = [e.pk for e in profiles if e.city == "jiangmen" and e.answers.get("city") == "jiangmen"]
+    document = PolicyDocument.objects.current().get(key="jiangmen-2023-manufacturing")
+    found, _incentives, ids, _keys = matching.match_profiles(jiangmen, [document.pk])
+    assert sorted(ids) == sorted(jiangmen) and found == {}
+    assert read == [["city"]]

@@ -34,32 +34,49 @@ def jiangmen():
 def test_first_match_notifies_each_eligible_incentive_once(member):
     document = jiangmen()
     match_chunk(enterprise_ids=[member.enterprise_id], document_ids=[document.pk])
-    eligible = MatchResult.objects.filter(enterprise=member.enterprise, status="eligible")
-    assert eligible.exists()
-    assert MatchResult.objects.filter(enterprise=member.enterprise).count() == eligible.count()
+    told = MatchResult.objects.get(enterprise=member.enterprise, document_key=document.key)
+    assert told.eligible and told.document_version == document.version
+    assert set(told.eligible) <= set(document.incentives.values_list("key", flat=True))
     notices = Notification.objects.filter(recipient=member.user, kind="policy_match")
-    assert notices.count() == eligible.count()
+    assert notices.count() == len(told.eligible)
     assert "您可能符合" in notices.first().subject and notices.first().url.startswith("/policies/")
     match_chunk(enterprise_ids=[member.enterprise_id], document_ids=[document.pk])
-    assert notices.count() == eligible.count(), "an unchanged result notified again"
+    assert notices.count() == len(told.eligible), "an unchanged result notified again"
+    assert MatchResult.objects.filter(enterprise=member.enterprise).count() == 1
 
 
 def test_changes_in_status_and_amount_are_told(member):
     document = jiangmen()
     match_chunk(enterprise_ids=[member.enterprise_id], document_ids=[document.pk])
-    eligible = MatchResult.objects.filter(enterprise=member.enterprise, status="eligible").first()
-    stored = set(MatchResult.objects.values_list("incentive_key", flat=True))
-    not_eligible = next(i for i in document.incentives.all() if i.stable_key not in stored)
-    # as if the previous version had said otherwise
-    MatchResult.objects.filter(pk=eligible.pk).update(amount=(eligible.amount or 0) + Decimal("1"), document_version=0)
-    MatchResult.objects.create(enterprise=member.enterprise, incentive_key=not_eligible.stable_key, status="eligible",
-                               amount=Decimal("5"), document_version=0)
+    told = MatchResult.objects.get(enterprise=member.enterprise, document_key=document.key)
+    key, amount = next(iter(told.eligible.items()))
+    not_eligible = next(i for i in document.incentives.all() if i.key not in told.eligible)
+    # as if the previous version had said otherwise: another amount, and one more incentive
+    told.eligible = {**told.eligible, key: str(Decimal(amount or 0) + 1), not_eligible.key: "5.00"}
+    told.document_version = 0
+    told.save()
     Notification.objects.all().delete()
     match_chunk(enterprise_ids=[member.enterprise_id], document_ids=[document.pk])
     subjects = sorted(Notification.objects.values_list("subject", flat=True))
     assert len(subjects) == 2
     assert any("金额已变化" in s for s in subjects) and any("条件已变化" in s for s in subjects)
-    assert not MatchResult.objects.filter(incentive_key=not_eligible.stable_key).exists()
+    told.refresh_from_db()
+    assert told.eligible[key] == amount and not_eligible.key not in told.eligible
+    assert told.document_version == document.version
+
+
+def test_an_enterprise_eligible_for_nothing_any_more_keeps_no_row_and_is_told(member):
+    document = jiangmen()
+    match_chunk(enterprise_ids=[member.enterprise_id], document_ids=[document.pk])
+    told = MatchResult.objects.get(enterprise=member.enterprise, document_key=document.key)
+    enterprise = member.enterprise
+    enterprise.answers = {**enterprise.answers, "city": "shaoguan"}   # moved: 江门's incentives are not for it
+    enterprise.save(update_fields=["answers"])
+    Notification.objects.all().delete()
+    match_chunk(enterprise_ids=[member.enterprise_id], document_ids=[document.pk])
+    assert not MatchResult.objects.filter(enterprise=enterprise).exists()
+    subjects = list(Notification.objects.filter(recipient=member.user).values_list("subject", flat=True))
+    assert len(subjects) == len(told.eligible) and all("条件已变化" in s for s in subjects)
 
 
 def test_an_enterprise_can_turn_these_notices_off(member):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.fields.json import KT
 from django.utils.translation import gettext_lazy as _
 
 from incentives.models import TimeStamped
@@ -35,6 +36,11 @@ class Enterprise(TimeStamped):
     answers_updated_at = models.DateTimeField(_("回答更新时间"), null=True, blank=True)
     # when each answer was last given or changed, keyed like `answers` (ISO 8601 strings)
     answers_given_at = models.JSONField(_("各项回答时间"), default=dict, blank=True)
+    # The city the questionnaire was answered for, kept by the database from `answers` (never out of step with it):
+    # the 免申即享 match groups a chunk's profiles by it without reading their answers, and reads the answers of
+    # none whose city has no incentive open on the day.
+    answered_city = models.GeneratedField(expression=KT("answers__city"), output_field=models.TextField(),
+                                          db_persist=True, verbose_name=_("问卷所答城市"))
 
     class Meta:
         ordering = ["name"]

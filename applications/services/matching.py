@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 
 from incentives.eligibility import compiled_documents, today
 from incentives.models import Incentive, PolicyDocument
-from incentives.rules.batch import Columns, eligible
+from incentives.rules.batch import Columns, eligible_by_rule
+from incentives.rules.evaluate.amounts import AmountResult
 from incentives.rules.evaluate import OPEN, RuleIndex, availability
 from incentives.rules.figures import format_money
 from incentives.selectors import DOCUMENT_LIST_FIELDS, known_fact_specs
@@ -168,8 +169,8 @@ def changed_incentives(document_ids: Iterable[int]) -> list[Incentive]:
                 .select_related("document", "clause").order_by("document__key", "position"))
 
 
-def _message(change: str, incentive: Incentive, amount: Decimal | None) -> tuple[str, str]:
-    money = f"{format_money(amount)}" if amount is not None else ""
+def _message(change: str, incentive: Incentive, amount: str | None) -> tuple[str, str]:
+    money = format_money(Decimal(amount)) if amount is not None else ""
     if change == "eligible":
         subject = _("新政策提醒：您可能符合“%(name)s”") % {"name": incentive.name}
         body = _("根据您保存的企业信息，您可能符合%(title)s中的“%(name)s”。") % {
@@ -204,10 +205,13 @@ def _regions_rules(document_keys: set[str], regions: set[str], specs, on) -> tup
 
 
 def _read_cities(enterprise_ids: list[int]) -> tuple[list[int], list[object], dict | None]:
-    """The chunk's enterprises in pk order and a first guess of each one's city: on PostgreSQL the registered city
-    (a plain column: the answers are not read for it), elsewhere the answered city, with the whole answers."""
+    """The chunk's enterprises in pk order and the city each answered for: on PostgreSQL the column the database
+    keeps from the answers (the answers are not read for it), elsewhere from the whole answers, which come too."""
     if connection.vendor == "postgresql":
-        rows = list(Enterprise.objects.filter(pk__in=enterprise_ids).order_by("pk").values_list("pk", "city"))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id, answered_city FROM {Enterprise._meta.db_table} WHERE id = ANY(%s) ORDER BY id",
+                           [list(enterprise_ids)])
+            rows = cursor.fetchall()
         return [row[0] for row in rows], [row[1] for row in rows], None
     answers = dict(Enterprise.objects.filter(pk__in=enterprise_ids).order_by("pk").values_list("pk", "answers"))
     return list(answers), [(value or {}).get("city") for value in answers.values()], answers
@@ -242,44 +246,33 @@ def _read_answers(ids: list[int], keys: list[str], specs, answers: dict | None) 
     return dict(zip(keys, list(zip(*rows))[1:]))
 
 
-def match_profiles(enterprise_ids: list[int], document_ids: list[int]) -> tuple[dict[int, dict[str, Decimal | None]],
-                                                                              dict[str, Incentive], list[int], set[str]]:
-    """What the engine says now: for each enterprise, the incentives it is eligible for with their amounts (to the
-    cent, as stored), over the current versions of these documents; with the incentive rows of the regions
-    concerned, the ids matched and the documents' keys.
+def match_profiles(enterprise_ids: list[int], document_ids: list[int]
+                   ) -> tuple[dict[int, dict[str, dict[str, str | None]]], dict[str, Incentive], list[int], set[str]]:
+    """What the engine says now: for each enterprise and document, the incentives (by key) it is eligible for with
+    their amounts as stored (万元 as text, to the cent; None where the text gives none), over the current versions of
+    these documents; with the incentive rows of the regions concerned, the ids matched and the documents' keys.
 
     The enterprises are grouped by city and each group is judged column-wise (incentives.rules.batch) against its
     own city's rules only: the rules of other cities are neither compiled nor looked at."""
     specs = known_fact_specs()
     on = today()
     document_keys = set(PolicyDocument.objects.filter(pk__in=list(document_ids)).values_list("key", flat=True))
-    ids, guessed, answers = _read_cities(enterprise_ids)
+    ids, cities, answers = _read_cities(enterprise_ids)
     city_spec = specs.get("city")
 
     def known(city: object) -> bool:
         return type(city) is str and (city_spec is None or city in city_spec.choices)   # else never eligible
-    # One read of the profiles: the answered city and the facts of the rules of the cities guessed; an enterprise
-    # that answered another city than it registered in adds that city's rules and facts (a second, rare read).
-    regions = {city for city in guessed if known(city)}
-    index, incentives = _regions_rules(document_keys, regions, specs, on)
-    keys = _facts_read(index, specs)
-    raw = _read_answers(ids, ["city", *keys], specs, answers)
-    cities = raw.get("city", ())
-    more = {city for city in cities if known(city)} - regions
-    if more:
-        index, incentives = _regions_rules(document_keys, regions | more, specs, on)
-        missing = sorted(set(_facts_read(index, specs)) - set(keys))
-        if missing:
-            raw.update(_read_answers(ids, missing, specs, answers))
+    index, incentives = _regions_rules(document_keys, {city for city in cities if known(city)}, specs, on)
+    # Only the profiles of a city with a rule open on the day are read, and of them only the facts those rules use.
+    judged = [p for p, city in enumerate(cities) if known(city) and city in index.by_region]
+    raw = _read_answers([ids[p] for p in judged], _facts_read(index, specs), specs, answers)
     by_city: dict[str, list[int]] = {}
-    for position, city in enumerate(cities):
-        if known(city) and city in index.by_region:
-            by_city.setdefault(city, []).append(position)
-    found: dict[int, dict[str, Decimal | None]] = {}
-    cent = Decimal("0.01")
+    for n, position in enumerate(judged):
+        by_city.setdefault(cities[position], []).append(n)
+    found: dict[int, dict[str, dict[str, str | None]]] = {}
     for city, positions in by_city.items():
-        subset = [ids[p] for p in positions]
-        every = len(subset) == len(ids)
+        subset = [ids[judged[n]] for n in positions]
+        every = len(subset) == len(judged)
 
         def read(key, positions=positions, every=every):
             values = raw.get(key)
@@ -288,10 +281,27 @@ def match_profiles(enterprise_ids: list[int], document_ids: list[int]) -> tuple[
             return values if every else [values[p] for p in positions]
         # answers are typed as the questionnaire types them (dates up to the real today), judged on `on`
         columns = Columns(len(subset), read, specs, timezone.localdate())
-        for row, rule, amount in eligible(index.by_region[city], columns, city=city, on=on, specs=specs):
-            value = amount.value.quantize(cent) if amount.value is not None else None
-            found.setdefault(subset[row], {})[rule.key] = value
+        for rule, rows, amounts in eligible_by_rule(index.by_region[city], columns, city=city, on=on, specs=specs):
+            document_key, _, key = rule.key.partition("/")
+            texts = [_amount_text(amounts)] * len(rows) if isinstance(amounts, AmountResult) else map(_amount_text, amounts)
+            for row, text in zip(rows, texts):
+                enterprise = subset[row]
+                told = found.get(enterprise)
+                if told is None:
+                    told = found[enterprise] = {}
+                document = told.get(document_key)
+                if document is None:
+                    document = told[document_key] = {}
+                document[key] = text
     return found, incentives, ids, document_keys
+
+
+_CENT = Decimal("0.01")
+
+
+def _amount_text(amount: AmountResult) -> str | None:
+    """An amount as stored and compared: text to the cent (exact, unlike a JSON number)."""
+    return None if amount.value is None else str(amount.value.quantize(_CENT))
 
 
 def match_chunk(*, enterprise_ids: list[int], document_ids: list[int]) -> int:
@@ -315,7 +325,7 @@ def match_chunk(*, enterprise_ids: list[int], document_ids: list[int]) -> int:
         previous = _stored(ids, document_keys)
         inserts, updates, gone, changes = [], [], [], []
         for enterprise_id in ids:
-            for document_key, told in _by_document(now.get(enterprise_id)).items():
+            for document_key, told in now.get(enterprise_id, {}).items():
                 stored = previous.pop((enterprise_id, document_key), None)
                 version = versions[document_key]
                 if stored is None:
@@ -333,7 +343,7 @@ def match_chunk(*, enterprise_ids: list[int], document_ids: list[int]) -> int:
                             for key in before if key not in told]
                 if told != before or stored[1] != version:
                     updates.append(MatchResult(enterprise_id=enterprise_id, document_key=document_key,
-                                               document_version=version, eligible=_stored_amounts(told)))
+                                               document_version=version, eligible=told))
         for (enterprise_id, document_key), (pk, _version, before) in previous.items():   # eligible for none now
             gone.append(pk)
             changes += [("no_longer", enterprise_id, f"{document_key}/{key}", None) for key in before]
@@ -351,22 +361,8 @@ def match_chunk(*, enterprise_ids: list[int], document_ids: list[int]) -> int:
     return len(ids)
 
 
-def _by_document(eligible: dict[str, Decimal | None] | None) -> dict[str, dict[str, Decimal | None]]:
-    """{stable key: amount} as {document key: {incentive key: amount}}."""
-    found: dict[str, dict[str, Decimal | None]] = {}
-    for stable_key, amount in (eligible or {}).items():
-        document_key, _, key = stable_key.partition("/")
-        found.setdefault(document_key, {})[key] = amount
-    return found
-
-
-def _stored_amounts(told: dict[str, Decimal | None]) -> dict[str, str | None]:
-    """Amounts as stored: text to the cent (exact, unlike a JSON number), None where the text gives none."""
-    return {key: None if amount is None else str(amount) for key, amount in told.items()}
-
-
 def _stored(ids: list[int], document_keys: set[str]) -> dict[tuple[int, str], tuple[int, int, dict]]:
-    """What these enterprises were last told under these documents: (row id, version, {incentive key: amount})."""
+    """What these enterprises were last told under these documents: (row id, version, {incentive key: amount text})."""
     if not ids:
         return {}
     rows = MatchResult.objects.filter(enterprise_id__in=ids, document_key__in=sorted(document_keys)).values_list(
@@ -377,15 +373,8 @@ def _stored(ids: list[int], document_keys: set[str]) -> dict[tuple[int, str], tu
                            f"{MatchResult._meta.db_table} WHERE enterprise_id = ANY(%s) AND document_key = ANY(%s)",
                            [list(ids), sorted(document_keys)])
             rows = [(e, d, pk, v, json.loads(eligible)) for e, d, pk, v, eligible in cursor.fetchall()]
-    return {(enterprise_id, document_key): (pk, version, {key: _decimal(amount) for key, amount in eligible.items()})
+    return {(enterprise_id, document_key): (pk, version, eligible)
             for enterprise_id, document_key, pk, version, eligible in rows}
-
-
-def _decimal(value) -> Decimal | None:
-    """An amount as stored, to the cent."""
-    if value is None or isinstance(value, Decimal):
-        return value
-    return Decimal(str(value)).quantize(Decimal("0.01"))
 
 
 def _incentives_by_key(keys: set[str]) -> dict[str, Incentive]:
@@ -407,20 +396,20 @@ def _copy_text(value: str) -> str:
     return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
-def _insert(rows: list[tuple[int, str, int, dict[str, Decimal | None]]]) -> None:
+def _insert(rows: list[tuple[int, str, int, dict[str, str | None]]]) -> None:
     """New results: by COPY on PostgreSQL (the first match of a catalogue writes a row per enterprise and
     document), else in bulk."""
     if not rows:
         return
     if connection.vendor != "postgresql":
         MatchResult.objects.bulk_create([MatchResult(enterprise_id=e, document_key=d, document_version=v,
-                                                     eligible=_stored_amounts(told)) for e, d, v, told in rows],
+                                                     eligible=told) for e, d, v, told in rows],
                                         batch_size=2000)
         return
     stamp = timezone.now().isoformat()
     buffer = io.StringIO()
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    buffer.writelines(f"{e}\t{_copy_text(d)}\t{v}\t{_copy_text(dumps(_stored_amounts(told)))}\t{stamp}\n"
+    buffer.writelines(f"{e}\t{_copy_text(d)}\t{v}\t{_copy_text(dumps(told))}\t{stamp}\n"
                       for e, d, v, told in rows)
     buffer.seek(0)
     table = MatchResult._meta.db_table
@@ -439,7 +428,7 @@ def _members(enterprise_ids: list[int]) -> list[tuple[int, int]]:
         return cursor.fetchall()
 
 
-def _notify(changes: list[tuple[str, int, str, Decimal | None]], incentives: dict[str, Incentive]) -> None:
+def _notify(changes: list[tuple[str, int, str, str | None]], incentives: dict[str, Incentive]) -> None:
     """One notification per change and member of the enterprise (not those who turned these off); keyed so that a
     chunk run twice notifies once."""
     if not changes:

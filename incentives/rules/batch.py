@@ -120,9 +120,15 @@ def _coerce(spec: FactSpec, value: object, today: date) -> object:
 
 
 def _bools(spec: FactSpec, raw: Sequence[object], today: date) -> Column:
+    # JSON true / false read as text, or unanswered, compared in numpy's loop; anything else (a Python bool, a word)
+    # one by one below
+    values = np.fromiter(raw, dtype=object, count=len(raw))     # a list among them stays one element
+    yes, no, unknown = values == "true", values == "false", np.equal(values, None)
+    codes = np.where(yes, 1, np.where(no, 0, np.where(unknown, 2, 3))).astype(np.int8)
     words = _BOOL_WORDS.get
-    codes = np.fromiter((1 if v is True else 0 if v is False else 2 if v is None else
-                         words(v, 3) if type(v) is str else 3 for v in raw), np.int8, len(raw))
+    for i in np.flatnonzero(codes == 3):
+        v = raw[i]
+        codes[i] = 1 if v is True else 0 if v is False else words(v, 3) if type(v) is str else 3
     for i in np.flatnonzero(codes == 3):
         typed = _coerce(spec, raw[i], today)
         codes[i] = 2 if typed is None else 1 if typed else 0
@@ -440,26 +446,43 @@ def eligible(rules: Sequence[IncentiveRule], columns: Columns, *, city: str, on:
     """Every (row, rule, amount) where the rule is eligible on the date, for rows all of `city`: the match's question.
 
     The rules should be the city's own (see evaluate.RuleIndex); a rule of another region is eligible for none."""
+    found = []
+    for rule, rows, amounts in eligible_by_rule(rules, columns, city=city, on=on, specs=specs):
+        if isinstance(amounts, AmountResult):
+            found += [(row, rule, amounts) for row in rows]
+        else:
+            found += [(row, rule, amount) for row, amount in zip(rows, amounts)]
+    return found
+
+
+def eligible_by_rule(rules: Sequence[IncentiveRule], columns: Columns, *, city: str, on: date, specs: Specs
+                     ) -> list[tuple[IncentiveRule, list[int], AmountResult | list[AmountResult]]]:
+    """`eligible` rule by rule: (rule, the rows eligible, their amounts), the amounts one result shared by every row
+    where the amount depends on no answer (most rules), else a list in the rows' order. Rules with no row left out."""
     open_rules = [rule for rule in rules if rule.region == city and availability(rule, on) == OPEN]
     found = []
     if columns.size < SMALL_GROUP:
         keys = sorted({key for rule in open_rules for key in rule.eligibility.facts() | rule.amount.facts()})
+        by_rule: dict[str, tuple[IncentiveRule, list[int], list[AmountResult]]] = {}
         for row in range(columns.size):
             facts = _facts_of(columns, row, keys, city)
             for rule in open_rules:
                 result = _evaluate(rule, facts, on, specs, False, False)
                 if result.status == Status.ELIGIBLE:
-                    found.append((row, rule, result.amount))
-        return found
+                    entry = by_rule.setdefault(rule.key, (rule, [], []))
+                    entry[1].append(row)
+                    entry[2].append(result.amount)
+        return list(by_rule.values())
     for rule in open_rules:
         compiled = batch_rule(rule, specs)
         codes = rule_statuses(compiled, columns, city=city, on=on, specs=specs)
         rows = np.flatnonzero(codes == 1).tolist()
+        if not rows:
+            continue
         if compiled.constant is not None:
-            amount = compiled.constant
-            found += [(row, rule, amount) for row in rows]
+            found.append((rule, rows, compiled.constant))
         else:
-            found += [(row, rule, amount_for(compiled, columns, row, city=city, specs=specs)) for row in rows]
+            found.append((rule, rows, [amount_for(compiled, columns, row, city=city, specs=specs) for row in rows]))
     return found
 
 

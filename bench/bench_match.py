@@ -151,7 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "portal", "worker", "--concurrency", str(args.workers),
          "--loglevel", "WARNING", "--without-mingle", "--without-gossip", "-n", f"bench-match-{os.getpid()}@%h"],
-        cwd=ROOT, env={"PORTAL_COMPILED_DOCUMENTS": "32", **os.environ, "DJANGO_DEBUG": "false"},
+        cwd=ROOT, env={"PORTAL_COMPILED_DOCUMENTS": "32", "DJANGO_CONN_MAX_AGE": "60", **os.environ,
+                      "DJANGO_DEBUG": "false"},   # connections kept between tasks, as the production settings do
         start_new_session=True)
     run = new_run()
     load = os.getloadavg()

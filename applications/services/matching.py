@@ -365,14 +365,15 @@ def _stored(ids: list[int], document_keys: set[str]) -> dict[tuple[int, str], tu
     """What these enterprises were last told under these documents: (row id, version, {incentive key: amount text})."""
     if not ids:
         return {}
-    rows = MatchResult.objects.filter(enterprise_id__in=ids, document_key__in=sorted(document_keys)).values_list(
-        "enterprise_id", "document_key", "pk", "document_version", "eligible")
     if connection.vendor == "postgresql":       # one array parameter, not one per id
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT enterprise_id, document_key, id, document_version, eligible::text FROM "
                            f"{MatchResult._meta.db_table} WHERE enterprise_id = ANY(%s) AND document_key = ANY(%s)",
                            [list(ids), sorted(document_keys)])
             rows = [(e, d, pk, v, json.loads(eligible)) for e, d, pk, v, eligible in cursor.fetchall()]
+    else:
+        rows = MatchResult.objects.filter(enterprise_id__in=ids, document_key__in=sorted(document_keys)).values_list(
+            "enterprise_id", "document_key", "pk", "document_version", "eligible")
     return {(enterprise_id, document_key): (pk, version, eligible)
             for enterprise_id, document_key, pk, version, eligible in rows}
 

@@ -65,6 +65,8 @@ ASGI_APPLICATION = "portal.asgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# How long a process keeps its database connection (production: 60 s); 0 here, a connection per request or task
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one user name from one

@@ -1,6 +1,6 @@
 """Time the 免申即享 match of N generated enterprise profiles against a changed document, through real workers.
 
-    .venv/bin/python bench/bench_match.py [--profiles N] [--workers W] [--document KEY|all] [--again]
+    .venv/bin/python bench/bench_match.py [--profiles N] [--workers W] [--document KEY|all] [--again] [--on DAY]
 
 Needs Redis (PORTAL_REDIS_URL, default redis://127.0.0.1:6379/10). On PostgreSQL when DATABASE_URL names it
 (a database of its own: the bench adds profiles until there are N, and uses the first N), else a SQLite file in
@@ -127,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--document", default="all", help="a document key, or all (the whole catalogue, default)")
     parser.add_argument("--again", action="store_true",
                         help="keep the stored results: a second match of the same versions (nothing changes)")
+    parser.add_argument("--on", help="judge on this day (YYYY-MM-DD) instead of today, e.g. 2025-06-01, when 江门's "
+                                     "document is in force too")
     parser.add_argument("--prepare-only", action="store_true", help="generate the profiles, match nothing")
     args = parser.parse_args(argv)
     prepare(args.profiles)
@@ -149,10 +151,10 @@ def main(argv: list[str] | None = None) -> int:
     with app.connection_for_write() as conn:
         conn.default_channel.queue_purge("celery")
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--concurrency", str(args.workers),
+        [sys.executable, str(ROOT / "bench" / "match_worker.py"), "worker", "--concurrency", str(args.workers),
          "--loglevel", "WARNING", "--without-mingle", "--without-gossip", "-n", f"bench-match-{os.getpid()}@%h"],
         cwd=ROOT, env={"PORTAL_COMPILED_DOCUMENTS": "32", "DJANGO_CONN_MAX_AGE": "60", **os.environ,
-                      "DJANGO_DEBUG": "false"},   # connections kept between tasks, as the production settings do
+                      "DJANGO_DEBUG": "false", "BENCH_MATCH_ON": args.on or ""},   # connections kept between tasks, as the production settings do
         start_new_session=True)
     run = new_run()
     load = os.getloadavg()
@@ -181,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(60)
     print(f"database: {connection.vendor}; {len(document_ids)} documents, {incentives} incentives "
-          f"({args.document}); {len(chunks)} chunks of {size}; {args.workers} worker processes; "
+          f"({args.document}); judged on {args.on or 'today'}; {len(chunks)} chunks of {size}; {args.workers} worker processes; "
           f"results stored: {MatchResult.objects.count():,} (enterprise and document), {eligible_pairs():,} eligible "
           f"pairs; load average before {load[0]:.2f}, "
           f"after {os.getloadavg()[0]:.2f}")

@@ -482,8 +482,29 @@ def eligible_by_rule(rules: Sequence[IncentiveRule], columns: Columns, *, city: 
         if compiled.constant is not None:
             found.append((rule, rows, compiled.constant))
         else:
-            found.append((rule, rows, [amount_for(compiled, columns, row, city=city, specs=specs) for row in rows]))
+            found.append((rule, rows, _amounts(compiled, columns, rows, city=city, specs=specs)))
     return found
+
+
+def _amounts(rule: BatchRule, columns: Columns, rows: list[int], *, city: str, specs: Specs) -> list[AmountResult]:
+    """The amounts of these rows, computed once per distinct set of stored answers the amount depends on (an
+    unanswered figure, a level chosen from a few: many rows share theirs)."""
+    raws = [columns.raw(key) if key in specs else None for key in rule.amount_facts]
+    seen: dict[tuple, AmountResult] = {}
+    found = []
+    for row in rows:
+        key = tuple(None if raw is None or raw[row] is None else _hashable(raw[row]) for raw in raws)
+        amount = seen.get(key)
+        if amount is None:
+            amount = seen[key] = amount_for(rule, columns, row, city=city, specs=specs)
+        found.append(amount)
+    return found
+
+
+def _hashable(value: object) -> object:
+    """A stored answer as a key, its type with it (True and 1 are equal keys, not equal answers); JSON lists and
+    objects (a per-project figure) as their text."""
+    return (type(value), value if isinstance(value, (str, int, float, bool)) else repr(value))
 
 
 def statuses(rule: IncentiveRule, columns: Columns, *, city: str, on: date, specs: Specs

@@ -4,7 +4,7 @@ from html import escape   # the standard library's: Django's escaping without it
 
 from django import template
 from django.template.defaultfilters import floatformat
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -61,6 +61,7 @@ def _translated_words() -> dict[str, str]:
             "counted": _("计入合计"), "counted_as_written": _("计入按条文测算的合计"),
             "not_counted": _("未计入合计"), "excluded": _("不能与%(names)s同时享受"),
             "stake": _("合计最高%(v)s万元"), "unpriced": _("含金额未定的项目"),
+            "change_city": _("更换城市"), "change": _("修改"), "no_answers": _("还没有回答。"),
             **{state: str(label) for state, (_css, label) in _AVAILABILITY.items()}}
 
 
@@ -324,6 +325,33 @@ def not_eligible_rows(rows, with_reasons=False) -> SafeString:
         html.append(f'<div class="list-group-item small" data-incentive="{escape(result.key)}">'
                     f'<a href="{escape(incentive.page_url)}">{escape(incentive.name)}</a>{reasons}</div>')
     return mark_safe("\n".join(html))  # noqa: S308 - every value is escaped
+
+
+_ANSWER_LINKS: BoundedCache[str] = BoundedCache(maxsize=1024)
+
+
+def _answer_link(key: str) -> str:
+    """Where an answer is changed: the city on the first page, any other answer on its own."""
+    def make() -> str:
+        return reverse("incentives:check_start") if key == "city" else reverse("incentives:check_answer", args=[key])
+    return _ANSWER_LINKS.get_or_make((key, get_script_prefix(), get_urlconf()), make)
+
+
+@register.simple_tag
+def answer_rows(answers) -> SafeString:
+    """The answers given, each with the link to change it (as the results page lists them)."""
+    words = _words()
+    if not answers:
+        return mark_safe(f'<li class="text-muted">{escape(words["no_answers"])}</li>')  # noqa: S308 - escaped
+    html = []
+    for fact, value in answers:
+        key, unit = escape(str(fact.key)), f" {escape(str(fact.unit))}" if fact.unit else ""
+        change = words["change_city"] if fact.key == "city" else words["change"]
+        html.append(f'\n      <li class="d-flex justify-content-between gap-2 border-bottom py-1" id="answer-{key}" '
+                    f'data-answer="{key}">\n        <span>{escape(str(fact.label))}：<strong>{escape(str(value))}</strong>'
+                    f'{unit}</span>\n        <a class="d-print-none text-nowrap" href="{escape(_answer_link(fact.key))}">'
+                    f'{escape(change)}</a>\n      </li>')
+    return mark_safe("".join(html))  # noqa: S308 - every value is escaped
 
 
 @register.filter

@@ -35,11 +35,12 @@ _WORDS: dict[str, dict[str, str]] = {}
 
 def _words() -> dict[str, str]:
     """The words of results' rows in the current language, translated once per language and process (a process's
-    catalogues do not change) rather than once per row or page."""
+    catalogues do not change) rather than once per row or page; under "language", its code (what rows are kept
+    under, read once per page rather than once per row)."""
     language = get_language()
     words = _WORDS.get(language)
     if words is None:
-        words = _WORDS[language] = _translated_words()
+        words = _WORDS[language] = {**_translated_words(), "language": language}
     return words
 
 
@@ -99,6 +100,12 @@ def _availability(result, words) -> str:
     if badge is None:
         return ""
     return f'<span class="badge {badge[0]}" data-availability="{result.availability}">{escape(words[result.availability])}</span>'
+
+
+@register.filter
+def figure(value) -> str:
+    """An amount in 万元 as floatformat:"-4" writes it."""
+    return _figure(value)
 
 
 @register.simple_tag
@@ -203,7 +210,7 @@ def _row_parts(row, words) -> tuple[str, ...]:
         source = (f'<div class="small text-muted">{escape(incentive.document.title)} · <a class="link-secondary" '
                   f'href="{escape(incentive.clause_url)}">{escape(clause_label(incentive.clause.number))}</a></div>')
         return link, source, _who(details, words), _window(details, words), _documents(details, words)
-    return _ROW_PARTS.get_or_make((incentive.pk, details, get_language()), make)
+    return _ROW_PARTS.get_or_make((incentive.pk, details, words["language"]), make)
 
 
 _ROWS: BoundedCache[str] = BoundedCache(maxsize=16384)
@@ -214,7 +221,7 @@ def _row(row, rounds, words, on, *, in_alternatives=False) -> str:
     open): a row is kept under everything it shows, and made once per process."""
     result, incentive, amount = row.result, row.incentive, row.result.amount
     round_ = (rounds or {}).get(incentive.pk)
-    key = (incentive.pk, get_language(), on, result.rule_status, result.availability, amount.value, amount.is_maximum,
+    key = (incentive.pk, words["language"], on, result.rule_status, result.availability, amount.value, amount.is_maximum,
            amount.none_in_text, amount.steps if result.rule_status == "eligible" else (),
            tuple(fact.label for fact in row.questions), tuple(row.excluded_by),
            row.counted if in_alternatives else None, row.details,
@@ -277,7 +284,7 @@ def result_groups(groups, section, rounds=None, on=None) -> SafeString:
     for n, group in enumerate(groups):
         stake = ""
         if group.stake:
-            shown = words["stake"] % {"v": floatformat(group.stake, "-4")}
+            shown = words["stake"] % {"v": _figure(group.stake)}
             stake = f'<span class="amount fw-semibold text-nowrap stake">{escape(shown)}</span>'
         unpriced = (f'<span class="text-muted small unpriced">{escape(words["unpriced"])}</span>'
                     if group.unpriced else "")

@@ -12,6 +12,9 @@ register = template.Library()
 class FixedNode(template.Node):
     """Renders its contents once per language, URL prefix and URL configuration, then gives the same text."""
 
+    # {% extends %} looks for the blocks of base.html on every render, walking its nodes: there are none in here
+    child_nodelists = ()
+
     def __init__(self, nodelist):
         self.nodelist = nodelist
         # on the node, so it goes when the template does (a changed template file, in development)

@@ -17,10 +17,11 @@ class SessionStore(db.SessionStore):
         if self.session_key is None:   # an invalid key from the cookie: nothing to read
             return None
         connection = connections[router.db_for_read(model)]
-        table = connection.ops.quote_name(model._meta.db_table)
+        table = connection.ops.quote_name(model._meta.db_table)   # a table name, not a value
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT session_data FROM {table} WHERE session_key = %s AND expire_date > %s",  # noqa: S608
-                           [self.session_key, connection.ops.adapt_datetimefield_value(timezone.now())])
+                           [self.session_key, now])
             row = cursor.fetchone()
         if row is None:
             self._session_key = None

@@ -26,6 +26,20 @@ def status_on(document, day):
     return document.status_on(day)
 
 
+_STATUS_BADGES = {"in_force": ("text-bg-success", "status_in_force"), "draft": ("text-bg-warning", "status_draft"),
+                  "not_yet": ("text-bg-secondary", "status_not_yet")}
+
+
+@register.simple_tag
+def status_badge(document, day) -> SafeString:
+    """The badge of a document's status on a day (现行有效, 征求意见稿, 尚未施行, 已失效); a tag, not an include,
+    as the comparison shows one per city."""
+    status = str(document.status_on(day))
+    css, word = _STATUS_BADGES.get(status, ("text-bg-secondary", "status_expired"))
+    return mark_safe(f'\n<span class="badge {css}" data-status="{escape(status)}">\n'  # noqa: S308 - escaped
+                     f'  {escape(_words()[word])}\n</span>\n')
+
+
 # The badges and rows of results, written in Python: a results page shows dozens of rows, and an {% include %}
 # per row and badge, each with its own translations, was most of the time the page took. Same markup as the
 # partial templates had.
@@ -62,6 +76,8 @@ def _translated_words() -> dict[str, str]:
             "counted": _("计入合计"), "counted_as_written": _("计入按条文测算的合计"),
             "not_counted": _("未计入合计"), "excluded": _("不能与%(names)s同时享受"),
             "stake": _("合计最高%(v)s万元"), "unpriced": _("含金额未定的项目"),
+            "status_in_force": _("现行有效"), "status_draft": _("征求意见稿"), "status_not_yet": _("尚未施行"),
+            "status_expired": _("已失效"),
             "change_city": _("更换城市"), "change": _("修改"), "no_answers": _("还没有回答。"),
             **{state: str(label) for state, (_css, label) in _AVAILABILITY.items()}}
 

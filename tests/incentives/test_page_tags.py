@@ -39,3 +39,17 @@ def test_written_once():
 def test_refuses_what_differs_per_visitor_or_page(inside):
     with pytest.raises(TemplateSyntaxError):
         Template("{% load page_tags %}{% fixed %}" + inside + "{% endfixed %}")
+
+
+@pytest.mark.django_db
+def test_the_frame_keeps_nothing_of_one_visitor_for_the_next(client, django_user_model, catalogue):
+    django_user_model.objects.create_user("officer-wang", password="right-password-2026")
+    client.login(username="officer-wang", password="right-password-2026")
+    signed_in = client.get("/check/").content.decode()
+    assert "officer-wang" in signed_in and "/accounts/logout/" in signed_in
+    client.logout()
+    visitor = client.get("/check/?from=elsewhere").content.decode()
+    assert "officer-wang" not in visitor and "/accounts/logout/" not in visitor
+    assert "/accounts/login/?next=/check/%3Ffrom%3Delsewhere" in visitor   # the visitor's own address
+    english = client.get("/check/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Policy library" in english and "政策库" not in english

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from .models import Incentive, PolicyDocument
 from .rules.combine import connected_components
@@ -251,32 +252,49 @@ def _unit_value(unit) -> tuple:
     return known, any(row.result.amount.value is None and not row.result.amount.none_in_text for row in every)
 
 
+def _by_value(valued: list[tuple]) -> list:
+    priced = [(value, unit) for value, unit in valued if value]
+    rest = [unit for value, unit in valued if not value]
+    return [unit for _value, unit in sorted(priced, key=lambda item: -item[0])] + rest
+
+
 def by_money(units: list) -> list:
     """The most money first (for alternatives, the one counted); those without an amount after, in page order."""
-    values = [(_unit_value(unit)[0], unit) for unit in units]
-    priced = [(value, unit) for value, unit in values if value]
-    rest = [unit for value, unit in values if not value]
-    return [unit for _value, unit in sorted(priced, key=lambda item: -item[0])] + rest
+    return _by_value([(_unit_value(unit)[0], unit) for unit in units])
+
+
+_TOPIC_LABELS: dict[str, dict[str, str]] = {}
+
+
+def _topic_labels() -> dict[str, str]:
+    """The topics' labels in the current language, in their order; translated once per language and process."""
+    language = get_language()
+    labels = _TOPIC_LABELS.get(language)
+    if labels is None:
+        labels = _TOPIC_LABELS[language] = {value: str(label) for value, label in Incentive.Topic.choices}
+    return labels
 
 
 def by_topic(units: list) -> list[TopicGroup]:
     """Units grouped by their incentive's topic (其他 when it has none), the most money at stake first."""
-    labels = dict(Incentive.Topic.choices)
+    labels = _topic_labels()
     groups: dict[str, TopicGroup] = {}
+    valued: dict[str, list[tuple]] = {}
     for unit in units:
         first = unit.rows[0] if isinstance(unit, Alternatives) else unit
         topic = first.details.topic if first.details and first.details.topic in labels else Incentive.Topic.OTHER
         group = groups.get(topic)
         if group is None:
-            group = groups[topic] = TopicGroup(topic=topic, label=str(labels[topic]), units=[], stake=Decimal(0),
+            group = groups[topic] = TopicGroup(topic=topic, label=labels[topic], units=[], stake=Decimal(0),
                                                unpriced=False)
+            valued[topic] = []
         value, unpriced = _unit_value(unit)
-        group.units.append(unit)
+        valued[topic].append((value, unit))
         group.stake += value
         group.unpriced = group.unpriced or unpriced
         group.count += len(unit.rows) if isinstance(unit, Alternatives) else 1
-    for group in groups.values():
-        group.units = by_money(group.units)
+    for topic, group in groups.items():
+        group.units = _by_value(valued[topic])
     order = list(labels)
     # the most money first; 其他 last among equals; then the topics' own order
     return sorted(groups.values(), key=lambda g: (-g.stake, g.topic == Incentive.Topic.OTHER, order.index(g.topic)))

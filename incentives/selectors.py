@@ -111,11 +111,11 @@ def _execute_prepared(cursor, name: str, sql: str) -> None:
     if connection.vendor != "postgresql":
         cursor.execute(sql)
         return
-    _prepare_once(cursor, name, sql)
+    prepare_once(cursor, name, sql)
     cursor.execute(f"EXECUTE {name}")
 
 
-def _prepare_once(cursor, name: str, sql: str) -> None:
+def prepare_once(cursor, name: str, sql: str) -> None:
     """PREPARE `sql` as `name` on this PostgreSQL connection, unless it already is."""
     raw = connection.connection
     if getattr(connection, "_portal_prepared_on", None) is not raw:
@@ -278,7 +278,7 @@ def open_rounds_token(at=None) -> tuple:
            " WHERE opens_at <= {at} AND closes_at > {at} ORDER BY id")
     with connection.cursor() as cursor:   # on every page with the filter: prepared, as the catalogue's state
         if connection.vendor == "postgresql":
-            _prepare_once(cursor, "portal_open_rounds", sql.format(at="$1"))
+            prepare_once(cursor, "portal_open_rounds", sql.format(at="$1"))
             cursor.execute("EXECUTE portal_open_rounds (%s)", [at])
         else:
             value = connection.ops.adapt_datetimefield_value(at)

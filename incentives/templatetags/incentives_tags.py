@@ -4,7 +4,7 @@ from html import escape   # the standard library's: Django's escaping without it
 
 from django import template
 from django.template.defaultfilters import floatformat
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -26,6 +26,20 @@ def status_on(document, day):
     return document.status_on(day)
 
 
+_STATUS_BADGES = {"in_force": ("text-bg-success", "status_in_force"), "draft": ("text-bg-warning", "status_draft"),
+                  "not_yet": ("text-bg-secondary", "status_not_yet")}
+
+
+@register.simple_tag
+def status_badge(document, day) -> SafeString:
+    """The badge of a document's status on a day (现行有效, 征求意见稿, 尚未施行, 已失效); a tag, not an include,
+    as the comparison shows one per city."""
+    status = str(document.status_on(day))
+    css, word = _STATUS_BADGES.get(status, ("text-bg-secondary", "status_expired"))
+    return mark_safe(f'\n<span class="badge {css}" data-status="{escape(status)}">\n'  # noqa: S308 - escaped
+                     f'  {escape(_words()[word])}\n</span>\n')
+
+
 # The badges and rows of results, written in Python: a results page shows dozens of rows, and an {% include %}
 # per row and badge, each with its own translations, was most of the time the page took. Same markup as the
 # partial templates had.
@@ -35,11 +49,12 @@ _WORDS: dict[str, dict[str, str]] = {}
 
 def _words() -> dict[str, str]:
     """The words of results' rows in the current language, translated once per language and process (a process's
-    catalogues do not change) rather than once per row or page."""
+    catalogues do not change) rather than once per row or page; under "language", its code (what rows are kept
+    under, read once per page rather than once per row)."""
     language = get_language()
     words = _WORDS.get(language)
     if words is None:
-        words = _WORDS[language] = _translated_words()
+        words = _WORDS[language] = {**_translated_words(), "language": language}
     return words
 
 
@@ -61,6 +76,9 @@ def _translated_words() -> dict[str, str]:
             "counted": _("计入合计"), "counted_as_written": _("计入按条文测算的合计"),
             "not_counted": _("未计入合计"), "excluded": _("不能与%(names)s同时享受"),
             "stake": _("合计最高%(v)s万元"), "unpriced": _("含金额未定的项目"),
+            "status_in_force": _("现行有效"), "status_draft": _("征求意见稿"), "status_not_yet": _("尚未施行"),
+            "status_expired": _("已失效"),
+            "change_city": _("更换城市"), "change": _("修改"), "no_answers": _("还没有回答。"),
             **{state: str(label) for state, (_css, label) in _AVAILABILITY.items()}}
 
 
@@ -98,6 +116,12 @@ def _availability(result, words) -> str:
     if badge is None:
         return ""
     return f'<span class="badge {badge[0]}" data-availability="{result.availability}">{escape(words[result.availability])}</span>'
+
+
+@register.filter
+def figure(value) -> str:
+    """An amount in 万元 as floatformat:"-4" writes it."""
+    return _figure(value)
 
 
 @register.simple_tag
@@ -202,7 +226,7 @@ def _row_parts(row, words) -> tuple[str, ...]:
         source = (f'<div class="small text-muted">{escape(incentive.document.title)} · <a class="link-secondary" '
                   f'href="{escape(incentive.clause_url)}">{escape(clause_label(incentive.clause.number))}</a></div>')
         return link, source, _who(details, words), _window(details, words), _documents(details, words)
-    return _ROW_PARTS.get_or_make((incentive.pk, details, get_language()), make)
+    return _ROW_PARTS.get_or_make((incentive.pk, details, words["language"]), make)
 
 
 _ROWS: BoundedCache[str] = BoundedCache(maxsize=16384)
@@ -213,7 +237,7 @@ def _row(row, rounds, words, on, *, in_alternatives=False) -> str:
     open): a row is kept under everything it shows, and made once per process."""
     result, incentive, amount = row.result, row.incentive, row.result.amount
     round_ = (rounds or {}).get(incentive.pk)
-    key = (incentive.pk, get_language(), on, result.rule_status, result.availability, amount.value, amount.is_maximum,
+    key = (incentive.pk, words["language"], on, result.rule_status, result.availability, amount.value, amount.is_maximum,
            amount.none_in_text, amount.steps if result.rule_status == "eligible" else (),
            tuple(fact.label for fact in row.questions), tuple(row.excluded_by),
            row.counted if in_alternatives else None, row.details,
@@ -276,7 +300,7 @@ def result_groups(groups, section, rounds=None, on=None) -> SafeString:
     for n, group in enumerate(groups):
         stake = ""
         if group.stake:
-            shown = words["stake"] % {"v": floatformat(group.stake, "-4")}
+            shown = words["stake"] % {"v": _figure(group.stake)}
             stake = f'<span class="amount fw-semibold text-nowrap stake">{escape(shown)}</span>'
         unpriced = (f'<span class="text-muted small unpriced">{escape(words["unpriced"])}</span>'
                     if group.unpriced else "")
@@ -324,6 +348,33 @@ def not_eligible_rows(rows, with_reasons=False) -> SafeString:
         html.append(f'<div class="list-group-item small" data-incentive="{escape(result.key)}">'
                     f'<a href="{escape(incentive.page_url)}">{escape(incentive.name)}</a>{reasons}</div>')
     return mark_safe("\n".join(html))  # noqa: S308 - every value is escaped
+
+
+_ANSWER_LINKS: BoundedCache[str] = BoundedCache(maxsize=1024)
+
+
+def _answer_link(key: str) -> str:
+    """Where an answer is changed: the city on the first page, any other answer on its own."""
+    def make() -> str:
+        return reverse("incentives:check_start") if key == "city" else reverse("incentives:check_answer", args=[key])
+    return _ANSWER_LINKS.get_or_make((key, get_script_prefix(), get_urlconf()), make)
+
+
+@register.simple_tag
+def answer_rows(answers) -> SafeString:
+    """The answers given, each with the link to change it (as the results page lists them)."""
+    words = _words()
+    if not answers:
+        return mark_safe(f'<li class="text-muted">{escape(words["no_answers"])}</li>')  # noqa: S308 - escaped
+    html = []
+    for fact, value in answers:
+        key, unit = escape(str(fact.key)), f" {escape(str(fact.unit))}" if fact.unit else ""
+        change = words["change_city"] if fact.key == "city" else words["change"]
+        html.append(f'\n      <li class="d-flex justify-content-between gap-2 border-bottom py-1" id="answer-{key}" '
+                    f'data-answer="{key}">\n        <span>{escape(str(fact.label))}：<strong>{escape(str(value))}</strong>'
+                    f'{unit}</span>\n        <a class="d-print-none text-nowrap" href="{escape(_answer_link(fact.key))}">'
+                    f'{escape(change)}</a>\n      </li>')
+    return mark_safe("".join(html))  # noqa: S308 - every value is escaped
 
 
 @register.filter

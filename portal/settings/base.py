@@ -214,3 +214,6 @@ CELERY_BEAT_SCHEDULE = {
     "reviewer-daily-digest": {"task": "applications.tasks.notifications.reviewer_digest",
                               "schedule": crontab(minute=0, hour="8", day_of_week="mon-fri")},
 }
+
+# Django's database sessions, read with one plain query (portal/sessions.py): every page with a session reads it.
+SESSION_ENGINE = "portal.sessions"

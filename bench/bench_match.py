@@ -134,8 +134,9 @@ def main(argv: list[str] | None = None) -> int:
     prepare(args.profiles)
     if args.prepare_only:
         return 0
-    # the first N profiles, in the dispatch's order (registered city, then pk: see enterprise_id_chunks)
-    first = Enterprise.objects.exclude(answers={}).order_by("pk").values_list("pk", "city")[:args.profiles]
+    # the first N profiles, in the dispatch's order (answered city, then pk: see enterprise_id_chunks)
+    first = (Enterprise.objects.filter(answered_city__isnull=False).order_by("pk")
+             .values_list("pk", "answered_city")[:args.profiles])
     ids = [pk for pk, _ in sorted(first, key=lambda row: (row[1], row[0]))]
     if not args.again:
         with connection.cursor() as cursor:

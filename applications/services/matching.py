@@ -11,6 +11,7 @@ names the enterprise, the incentive and the document version).
 from __future__ import annotations
 
 import io
+import itertools
 import json
 from decimal import Decimal
 from typing import Iterable, Sequence
@@ -148,12 +149,17 @@ def match_progress(run: str) -> dict[str, int | None]:
 
 
 def enterprise_id_chunks(size: int | None = None) -> Iterable[list[int]]:
-    """Every enterprise with saved answers, as lists of ids, ordered by registered city then pk: a chunk holds few
-    cities, so a worker compiles few regions' rules and judges large groups at once."""
+    """Every enterprise whose saved answers say which city they are for, as lists of ids, ordered by that city then
+    pk (a plain indexed column: no profile is read to list them), so a chunk holds few cities and a worker compiles
+    few regions' rules and judges large groups at once; then any that no longer say it but were told something
+    before, to be told it no longer holds. A profile that names no city is eligible for nothing and is left out."""
     size = size or getattr(settings, "MATCH_CHUNK_SIZE", 5000)
+    answered = (Enterprise.objects.filter(answered_city__isnull=False).order_by("answered_city", "pk")
+                .values_list("pk", flat=True).iterator(10_000))
+    told_before = (MatchResult.objects.filter(enterprise__answered_city__isnull=True).order_by("enterprise_id")
+                   .values_list("enterprise_id", flat=True).distinct())
     chunk: list[int] = []
-    for pk in (Enterprise.objects.exclude(answers={}).order_by("city", "pk").values_list("pk", flat=True)
-               .iterator(10_000)):
+    for pk in itertools.chain(answered, told_before):
         chunk.append(pk)
         if len(chunk) == size:
             yield chunk

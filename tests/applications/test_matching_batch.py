@@ -83,13 +83,32 @@ def test_a_chunk_run_twice_stores_and_counts_once(profiles):
 def test_the_dispatch_orders_chunks_by_city_and_reports_progress(profiles, settings):
     settings.MATCH_CHUNK_SIZE = 7
     chunks = list(matching.enterprise_id_chunks())
-    cities = [Enterprise.objects.get(pk=pk).city for chunk in chunks for pk in chunk]   # registered city
+    cities = [Enterprise.objects.get(pk=pk).answers["city"] for chunk in chunks for pk in chunk]   # answered city
     assert cities == sorted(cities)
+    with_city = [e for e in profiles if "city" in e.answers]
+    assert sorted(pk for chunk in chunks for pk in chunk) == sorted(e.pk for e in with_city)
     run = "test-run"
     policy_match_dispatch(list(PolicyDocument.objects.current().values_list("pk", flat=True)), run)
     progress = matching.match_progress(run)
     assert progress["chunks"] == len(chunks) and progress["done"] == len(chunks)
-    assert progress["matched"] == progress["profiles"] == len(profiles)
+    assert progress["matched"] == progress["profiles"] == len(with_city)
+
+
+def test_a_profile_that_no_longer_names_a_city_is_matched_once_more_to_be_told(profiles):
+    """Told something before, its answers now name no city: the dispatch still lists it, and the match clears what
+    it was told."""
+    documents = list(PolicyDocument.objects.current().values_list("pk", flat=True))
+    enterprise = next(e for e in profiles if "city" in e.answers)
+    matching.match_chunk(enterprise_ids=[enterprise.pk], document_ids=documents)
+    if not MatchResult.objects.filter(enterprise=enterprise).exists():   # nothing to tell it: give it something
+        MatchResult.objects.create(enterprise=enterprise, document_key="shaoguan-2020-manufacturing",
+                                   document_version=1, eligible={"tech-renovation-award": None})
+    enterprise.answers = {key: value for key, value in enterprise.answers.items() if key != "city"}
+    enterprise.save(update_fields=["answers"])
+    listed = [pk for chunk in matching.enterprise_id_chunks() for pk in chunk]
+    assert listed.count(enterprise.pk) == 1
+    matching.match_chunk(enterprise_ids=[enterprise.pk], document_ids=documents)
+    assert not MatchResult.objects.filter(enterprise=enterprise).exists()
 
 
 def test_the_load_record_in_the_admin_shows_how_far_the_match_of_its_version_has_got(profiles, admin_client,
@@ -113,7 +132,8 @@ def test_the_load_record_in_the_admin_shows_how_far_the_match_of_its_version_has
     matching.policy_loaded([document.pk])   # what the loader calls after its commit; the tasks run eagerly here
 
     html = admin_client.get(page).content.decode()
-    assert f"已完成：{len(profiles)} 家企业（1 批）" in html
+    named_a_city = sum("city" in e.answers for e in profiles)     # the others are eligible for nothing
+    assert f"已完成：{named_a_city} 家企业（1 批）" in html
 
 
 def test_without_redis_the_load_record_says_the_match_was_done_while_loading(catalogue, admin_client, monkeypatch):

@@ -1,6 +1,6 @@
 """Time the 免申即享 match of N generated enterprise profiles against a changed document, through real workers.
 
-    .venv/bin/python bench/bench_match.py [--profiles N] [--workers W] [--document KEY|all] [--again] [--on DAY]
+    .venv/bin/python bench/bench_match.py [--profiles N] [--workers W] [--document KEY|all] [--again] [--on DAY] [--dispatch]
 
 Needs Redis (PORTAL_REDIS_URL, default redis://127.0.0.1:6379/10). On PostgreSQL when DATABASE_URL names it
 (a database of its own: the bench adds profiles until there are N, and uses the first N), else a SQLite file in
@@ -44,7 +44,7 @@ from django.test import override_settings  # noqa: E402
 from applications.credit_code import check_character  # noqa: E402
 from applications.models import Enterprise, MatchResult  # noqa: E402
 from applications.services.matching import match_progress, new_run, progress_planned  # noqa: E402
-from applications.tasks.matching import policy_match_chunk  # noqa: E402
+from applications.tasks.matching import policy_match_chunk, policy_match_dispatch  # noqa: E402
 from bench.bench_eligibility import profile  # noqa: E402
 from incentives.models import PolicyDocument  # noqa: E402
 from incentives.rules.model import FactType  # noqa: E402
@@ -129,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="keep the stored results: a second match of the same versions (nothing changes)")
     parser.add_argument("--on", help="judge on this day (YYYY-MM-DD) instead of today, e.g. 2025-06-01, when 江门's "
                                      "document is in force too")
+    parser.add_argument("--dispatch", action="store_true",
+                        help="queue the dispatch task, as a load does (every profile in the database, listed by it)")
     parser.add_argument("--prepare-only", action="store_true", help="generate the profiles, match nothing")
     args = parser.parse_args(argv)
     prepare(args.profiles)
@@ -163,14 +165,16 @@ def main(argv: list[str] | None = None) -> int:
         time.sleep(5)  # the worker boots while nothing is queued yet
         pool_cpu_before = pool_cpu_seconds(worker.pid)
         started = time.perf_counter()
-        # what policy_match_dispatch does, with the ids chosen here (the first N profiles)
-        for chunk in chunks:
-            policy_match_chunk.delay(chunk, document_ids, run)
-        progress_planned(run, chunks=len(chunks), profiles=len(ids))
+        if args.dispatch:   # what a load queues: the dispatch task lists every profile and queues the chunks
+            policy_match_dispatch.delay(document_ids, run)
+        else:               # what policy_match_dispatch does, with the ids chosen here (the first N profiles)
+            for chunk in chunks:
+                policy_match_chunk.delay(chunk, document_ids, run)
+            progress_planned(run, chunks=len(chunks), profiles=len(ids))
         shown = 0.0
         while True:
             progress = match_progress(run)
-            if progress["done"] >= len(chunks):
+            if progress["chunks"] is not None and progress["done"] >= progress["chunks"]:
                 break
             if time.perf_counter() - shown > 10:
                 shown = time.perf_counter()
@@ -184,7 +188,8 @@ def main(argv: list[str] | None = None) -> int:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(60)
     print(f"database: {connection.vendor}; {len(document_ids)} documents, {incentives} incentives "
-          f"({args.document}); judged on {args.on or 'today'}; {len(chunks)} chunks of {size}; {args.workers} worker processes; "
+          f"({args.document}); judged on {args.on or 'today'}; {match_progress(run)['chunks']} chunks of {size}; "
+          f"{args.workers} worker processes; "
           f"results stored: {MatchResult.objects.count():,} (enterprise and document), {eligible_pairs():,} eligible "
           f"pairs; load average before {load[0]:.2f}, "
           f"after {os.getloadavg()[0]:.2f}")

@@ -287,18 +287,23 @@ def match_profiles(enterprise_ids: list[int], document_ids: list[int]
             return values if every else [values[p] for p in positions]
         # answers are typed as the questionnaire types them (dates up to the real today), judged on `on`
         columns = Columns(len(subset), read, specs, timezone.localdate())
+        by_document: dict[str, list[dict[str, str | None] | None]] = {}    # per document, each row's incentives
         for rule, rows, amounts in eligible_by_rule(index.by_region[city], columns, city=city, on=on, specs=specs):
             document_key, _, key = rule.key.partition("/")
+            told = by_document.get(document_key)
+            if told is None:
+                told = by_document[document_key] = [None] * len(subset)
             texts = [_amount_text(amounts)] * len(rows) if isinstance(amounts, AmountResult) else map(_amount_text, amounts)
             for row, text in zip(rows, texts):
-                enterprise = subset[row]
-                told = found.get(enterprise)
-                if told is None:
-                    told = found[enterprise] = {}
-                document = told.get(document_key)
-                if document is None:
-                    document = told[document_key] = {}
-                document[key] = text
+                incentives_of_row = told[row]
+                if incentives_of_row is None:
+                    told[row] = {key: text}
+                else:
+                    incentives_of_row[key] = text
+        for document_key, told in by_document.items():
+            for enterprise, incentives_of_row in zip(subset, told):
+                if incentives_of_row is not None:
+                    found.setdefault(enterprise, {})[document_key] = incentives_of_row
     return found, incentives, ids, document_keys
 
 

@@ -34,7 +34,7 @@ from .questionnaire import QUESTIONS_PER_STEP, State, StepForm, typed_answers
 from .rules.figures import format_money
 from .rules.combine import best_total
 from .rules.evaluate import evaluate
-from .selectors import CatalogueState, catalogue_state, facts_by_key, known_fact_specs, prepare_once
+from .selectors import CatalogueState, catalogue_state, execute_at, facts_by_key, known_fact_specs
 from .widgets import Select, SelectMultiple
 
 
@@ -361,12 +361,7 @@ def _open_rounds(incentive_ids, at: dt.datetime) -> dict[int, OpenRound]:
     sql = (f"SELECT l.incentive_id, r.id, r.name, r.closes_at FROM {links} l JOIN {rounds} r ON r.id = l.round_id"  # noqa: S608 - table names
            " WHERE r.opens_at <= {at} AND r.closes_at > {at} ORDER BY r.closes_at, r.id")
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":   # prepared: PostgreSQL took longer to plan it than to run it
-            prepare_once(cursor, "portal_results_rounds", sql.format(at="$1"))
-            cursor.execute("EXECUTE portal_results_rounds (%s)", [at])
-        else:
-            value = connection.ops.adapt_datetimefield_value(at)
-            cursor.execute(sql.format(at="%s"), [value, value])
+        execute_at(cursor, "portal_results_rounds", sql, at)
         found: dict[int, OpenRound] = {}
         for incentive_id, pk, name, closes_at in cursor.fetchall():
             if incentive_id in wanted and incentive_id not in found:

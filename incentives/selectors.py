@@ -115,6 +115,17 @@ def _execute_prepared(cursor, name: str, sql: str) -> None:
     cursor.execute(f"EXECUTE {name}")
 
 
+def execute_at(cursor, name: str, sql: str, at) -> None:
+    """Run a query whose one parameter is a moment, written `{at}` in `sql` wherever it is compared: prepared once per
+    connection on PostgreSQL (as `_execute_prepared`: planning it took longer than running it), else run as is."""
+    if connection.vendor == "postgresql":
+        prepare_once(cursor, name, sql.format(at="$1"))
+        cursor.execute(f"EXECUTE {name} (%s)", [at])
+        return
+    value = connection.ops.adapt_datetimefield_value(at)
+    cursor.execute(sql.format(at="%s"), [value] * sql.count("{at}"))
+
+
 def prepare_once(cursor, name: str, sql: str) -> None:
     """PREPARE `sql` as `name` on this PostgreSQL connection, unless it already is."""
     raw = connection.connection
@@ -277,12 +288,7 @@ def open_rounds_token(at=None) -> tuple:
     sql = (f"SELECT id, updated_at FROM {Round._meta.db_table}"   # noqa: S608 - a table name
            " WHERE opens_at <= {at} AND closes_at > {at} ORDER BY id")
     with connection.cursor() as cursor:   # on every page with the filter: prepared, as the catalogue's state
-        if connection.vendor == "postgresql":
-            prepare_once(cursor, "portal_open_rounds", sql.format(at="$1"))
-            cursor.execute("EXECUTE portal_open_rounds (%s)", [at])
-        else:
-            value = connection.ops.adapt_datetimefield_value(at)
-            cursor.execute(sql.format(at="%s"), [value, value])
+        execute_at(cursor, "portal_open_rounds", sql, at)
         return tuple(cursor.fetchall())
 
 

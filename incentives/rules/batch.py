@@ -40,7 +40,6 @@ Specs = Mapping[str, FactSpec]
 # Text the fast readers accept as it is; anything else is read by coerce_answer, one value at a time.
 _PLAIN_NUMBERS = re.compile(r"(?:-?[0-9]{1,13}(?:\.[0-9]{1,4})?\n)*")
 _PLAIN_DATES = re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2}\n)*")
-_BOOL_WORDS = {"true": 1, "false": 0}     # JSON true / false read as text (->>)
 _DECIMALS = {FactType.MONEY: 2, FactType.PERCENT: 2, FactType.NUMBER: 4, FactType.INTEGER: 0}
 _EXACT_BELOW = 2.0 ** 39          # below this, four decimals never share a float: comparisons stay exact
 _UNSEEN = object()
@@ -120,17 +119,14 @@ def _coerce(spec: FactSpec, value: object, today: date) -> object:
 
 
 def _bools(spec: FactSpec, raw: Sequence[object], today: date) -> Column:
-    # JSON true / false read as text, or unanswered, compared in numpy's loop; anything else (a Python bool, a word)
-    # one by one below
+    # JSON true / false read as text (->>), or unanswered, compared in numpy's loop; anything else (a Python bool,
+    # a word) one by one below
     values = np.fromiter(raw, dtype=object, count=len(raw))     # a list among them stays one element
     yes, no, unknown = values == "true", values == "false", np.equal(values, None)
     codes = np.where(yes, 1, np.where(no, 0, np.where(unknown, 2, 3))).astype(np.int8)
-    words = _BOOL_WORDS.get
     for i in np.flatnonzero(codes == 3):
-        v = raw[i]
-        codes[i] = 1 if v is True else 0 if v is False else words(v, 3) if type(v) is str else 3
-    for i in np.flatnonzero(codes == 3):
-        typed = _coerce(spec, raw[i], today)
+        value = raw[i]
+        typed = value if type(value) is bool else _coerce(spec, value, today)
         codes[i] = 2 if typed is None else 1 if typed else 0
     return Column(codes != 2, codes == 1)
 
